@@ -1,0 +1,1 @@
+"""CodeDeploy, owned by the emulator: ``models.py`` holds state, ``responses.py`` the API."""
