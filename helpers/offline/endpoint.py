@@ -27,10 +27,26 @@ REGION = "us-east-1"
 
 
 def _owned_services() -> list[type]:
-    """The service classes the emulator owns (each lays out ``helpers/offline/<service>/``)."""
-    from helpers.offline.codedeploy.responses import CodeDeployService
+    """The services the emulator owns: each ``helpers/offline/<service>/responses.py`` defines
+    one :class:`~helpers.offline.services.OwnedService` subclass."""
+    import importlib
+    import pkgutil
 
-    return [CodeDeployService]
+    import helpers.offline as package
+    from helpers.offline.services import OwnedService
+
+    found = []
+    for module in pkgutil.iter_modules(package.__path__):
+        if not module.ispkg or module.name == "shims":
+            continue
+        try:
+            responses = importlib.import_module(f"helpers.offline.{module.name}.responses")
+        except ModuleNotFoundError:
+            continue
+        found += [obj for obj in vars(responses).values()
+                  if isinstance(obj, type) and issubclass(obj, OwnedService)
+                  and obj is not OwnedService and obj.__module__ == responses.__name__]
+    return found
 
 
 def deterministic_defaults() -> tuple[datetime | None, int | None]:

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import importlib
 import logging
+import pkgutil
 
 from helpers.offline.shims.core import check_version
 
 log = logging.getLogger(__name__)
 
-#: Shim modules, applied in this order.
-SHIMS: tuple[str, ...] = ("core",)
+
+def shim_names() -> list[str]:
+    """Every shim module in this package: ``core`` first, then alphabetical."""
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+    return ["core"] + [n for n in names if n != "core"]
+
 
 _installed = False
 
@@ -25,6 +30,6 @@ def install() -> None:
     if _installed:
         return
     check_version()
-    for name in SHIMS:
+    for name in shim_names():
         importlib.import_module(f"helpers.offline.shims.{name}").install()
     _installed = True
