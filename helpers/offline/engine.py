@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Generator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import simpy
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 MAX = "max"
 #: The virtual epoch used under ``helpers run``, nbval and tests (CDW_EPOCH overrides it).
-FIXED_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=timezone.utc)
+FIXED_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
 
 
 def parse_scale(value: str | float | int) -> str | float:
@@ -91,13 +91,15 @@ class Engine:
         self._stop = False
         self._thread: threading.Thread | None = None
         self._ident: int | None = None
+        #: How many times the loop has turned (tests use it to prove there is no busy-waiting).
+        self.iterations = 0
         self._reset_state(scale, epoch, seed)
 
     # -- state ---------------------------------------------------------------------------------
 
     def _reset_state(self, scale: str | float, epoch: datetime | None, seed: int | None) -> None:
         self.scale = parse_scale(scale)
-        self.epoch = epoch or datetime.now(timezone.utc).replace(microsecond=0)
+        self.epoch = epoch or datetime.now(UTC).replace(microsecond=0)
         self.seed = seed
         self.random = random.Random(seed)
         self.env = simpy.Environment()
@@ -143,6 +145,7 @@ class Engine:
     def _loop(self) -> None:
         self._ident = threading.get_ident()
         while not self._stop:
+            self.iterations += 1
             timeout = self._wait_budget()
             try:
                 fn, fut = self._queue.get(timeout=timeout)
@@ -311,7 +314,8 @@ class Engine:
     def run_work(self, fn: Callable[[], Any], modelled: float = 0.0) -> Generator:
         """A process step: run ``fn`` in the worker pool; return its result.
 
-        Use as ``result = yield from engine.run_work(fn, modelled=12)``. Under ``max`` the step takes
+        Use as ``result = yield from engine.run_work(fn, modelled=12)``. Under ``max`` the step
+        takes
         ``modelled`` virtual seconds (the real duration goes to the debug log); under a finite
         scale it takes as long as the work really did, scaled. Exceptions from ``fn`` are raised
         in the process.

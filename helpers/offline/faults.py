@@ -91,7 +91,8 @@ class Faults:
         if missing:
             raise FaultError(f"fault kind {kind!r} needs {missing}")
         if kind == "stop-deployment" and anchor != "deployment":
-            raise FaultError("a stop-deployment fault needs anchor 'deployment' (which one to stop)")
+            raise FaultError("a stop-deployment fault needs anchor 'deployment' "
+                             "(it stops the deployment it is anchored to)")
         with self._lock:
             fault = Fault(len(self._faults) + 1, kind, at_minute, anchor, match, spec)
             self._faults.append(fault)
