@@ -1,11 +1,17 @@
-"""CodeDeploy's API on the offline endpoint."""
+"""CodeDeploy's API on the offline endpoint: one class, its operations grouped by concern."""
 
 from __future__ import annotations
 
-from helpers.offline.services import OwnedService
+from helpers.offline.codedeploy.api_configs import DeploymentConfigsApi
+from helpers.offline.codedeploy.models import CodeDeployBackend, codedeploy_backends
+from helpers.offline.services import OwnedService, Request
 
 
-class CodeDeployService(OwnedService):
+class CodeDeployService(DeploymentConfigsApi, OwnedService):
     """The CodeDeploy operations the emulator implements."""
 
     service_name = "codedeploy"
+
+    def backend(self, request: Request) -> CodeDeployBackend:
+        """The caller's backend (account and Region of the request)."""
+        return codedeploy_backends[request.account_id][request.region]
