@@ -1,0 +1,71 @@
+"""Asynchronous deliveries (events to Lambda, SNS to Lambda, ``Invoke`` with ``Event``).
+
+Deliveries are real work: they run in the worker pool through the engine
+(:meth:`~helpers.offline.engine.Engine.run_work`), so under time scale ``max`` an outside
+caller's next read settles only after they finished.
+
+moto's handlers do not know which endpoint serves them. :func:`current` finds it: an endpoint
+set with :func:`using` (the emulator's own calls, e.g. :func:`helpers.offline.events.publish`),
+else the :class:`~helpers.offline.router.Router` that is serving the request on this thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_current: contextvars.ContextVar[Any] = contextvars.ContextVar("cdw_endpoint", default=None)
+
+
+@contextlib.contextmanager
+def using(endpoint: Any) -> Iterator[None]:
+    """Make ``endpoint`` the current one for moto calls made inside the block."""
+    token = _current.set(endpoint)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def current() -> Any:
+    """The endpoint serving the current call, or None outside any endpoint."""
+    endpoint = _current.get()
+    if endpoint is not None:
+        return endpoint
+    from helpers.offline.router import Router
+
+    # The router does not pass itself down to moto; find it on this thread's stack.
+    frame = sys._getframe(1)
+    while frame is not None:
+        candidate = frame.f_locals.get("self")
+        if isinstance(candidate, Router):
+            return candidate.endpoint
+        frame = frame.f_back
+    return None
+
+
+def run_async(endpoint: Any, label: str, fn: Callable[[], Any], modelled: float = 0.0) -> None:
+    """Run ``fn`` in the worker pool as a process of the endpoint's engine; do not wait.
+
+    A failure is logged on the endpoint (an asynchronous delivery has no caller to answer).
+    """
+    engine = endpoint.engine
+
+    def process() -> Any:
+        try:
+            yield from engine.run_work(lambda: _in(endpoint, fn), modelled=modelled)
+        except Exception:  # noqa: BLE001 - nobody to hand it to
+            log.exception("asynchronous delivery %s failed", label)
+
+    engine.call(lambda: engine.process(process()))
+
+
+def _in(endpoint: Any, fn: Callable[[], Any]) -> Any:
+    with using(endpoint):
+        return fn()
