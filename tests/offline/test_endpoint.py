@@ -167,3 +167,20 @@ def test_serve_prints_its_url_and_stops_cleanly_on_sigterm():
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+@pytest.mark.slow
+def test_aws_cli_works_against_the_endpoint(ep, aws):
+    """The `aws` CLI in the venv reaches the endpoint through AWS_ENDPOINT_URL alone."""
+    aws("s3").create_bucket(Bucket="cdw-cli")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ENDPOINT_URL=ep.url, AWS_ACCESS_KEY_ID="testing",
+               AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
+    aws_cli = os.path.join(os.path.dirname(sys.executable), "aws")
+    out = subprocess.run([aws_cli, "s3api", "list-buckets", "--query", "Buckets[].Name"],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == ["cdw-cli"]
+    who = subprocess.run([aws_cli, "sts", "get-caller-identity", "--query", "Account"],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert json.loads(who.stdout) == "123456789012"
