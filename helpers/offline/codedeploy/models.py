@@ -21,6 +21,8 @@ class CodeDeployBackend(BaseBackend):
         #: applications by name, deployment groups by (application, group name)
         self.applications: dict[str, Any] = {}
         self.groups: dict[tuple[str, str], Any] = {}
+        #: registered revisions by (application, revision key)
+        self.revisions: dict[tuple[str, str], dict[str, Any]] = {}
         #: deployments by id, in creation order
         self.deployments: dict[str, Any] = {}
         #: on-premises instances by name

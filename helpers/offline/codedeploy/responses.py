@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from helpers.offline.codedeploy.api_apps import ApplicationsApi
 from helpers.offline.codedeploy.api_configs import DeploymentConfigsApi
+from helpers.offline.codedeploy.api_onprem import OnPremisesApi
+from helpers.offline.codedeploy.api_revisions import RevisionsApi
 from helpers.offline.codedeploy.models import CodeDeployBackend, codedeploy_backends
 from helpers.offline.services import OwnedService, Request
 
 
-class CodeDeployService(DeploymentConfigsApi, OwnedService):
+class CodeDeployService(DeploymentConfigsApi, ApplicationsApi, RevisionsApi, OnPremisesApi,
+                        OwnedService):
     """The CodeDeploy operations the emulator implements."""
 
     service_name = "codedeploy"

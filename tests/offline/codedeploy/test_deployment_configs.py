@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
@@ -230,13 +226,23 @@ def test_get_unknown_config(aws):
     assert _error(err) == "DeploymentConfigDoesNotExistException"
 
 
-def test_cli_lists_deployment_configs(ep):
+def test_cli_lists_deployment_configs(cli):
     """`aws deploy list-deployment-configs` works against the endpoint."""
-    aws_exe = Path(sys.executable).with_name("aws")
-    env = {"PATH": os.environ.get("PATH", ""), "AWS_ENDPOINT_URL": ep.url,
-           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-           "AWS_DEFAULT_REGION": "us-east-1", "HOME": os.environ.get("HOME", "/tmp"),
-           "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"}
-    out = subprocess.run([str(aws_exe), "deploy", "list-deployment-configs", "--output", "json"],
-                         env=env, capture_output=True, text=True, check=True)
+    out = cli("deploy", "list-deployment-configs", "--output", "json")
     assert set(json.loads(out.stdout)["deploymentConfigsList"]) == PREDEFINED
+
+
+def test_config_used_by_a_group_cannot_be_deleted(aws, role_arn):
+    """A config named by a deployment group raises DeploymentConfigInUseException."""
+    codedeploy = aws("codedeploy")
+    codedeploy.create_deployment_config(deploymentConfigName="mine",
+                                        minimumHealthyHosts={"type": "HOST_COUNT", "value": 0})
+    codedeploy.create_application(applicationName="app")
+    codedeploy.create_deployment_group(applicationName="app", deploymentGroupName="dg",
+                                       deploymentConfigName="mine", serviceRoleArn=role_arn)
+    with pytest.raises(ClientError) as err:
+        codedeploy.delete_deployment_config(deploymentConfigName="mine")
+    assert _error(err) == "DeploymentConfigInUseException"
+    codedeploy.delete_deployment_group(applicationName="app", deploymentGroupName="dg")
+    codedeploy.delete_deployment_config(deploymentConfigName="mine")
+    assert "mine" not in _all_names(codedeploy)
