@@ -42,11 +42,11 @@ def format_log(endpoint: Any, config: Any, request_id: str, output: str, seconds
 
 def write(endpoint: Any, config: Any, stream: str, text: str) -> None:
     """Send the log to CloudWatch Logs on the endpoint (one event per line); never raise."""
-    logs = endpoint.client("logs")
     group = group_name(config.name)
     millis = int(endpoint.engine.now().timestamp() * 1000)
     events = [{"timestamp": millis, "message": line} for line in text.splitlines() if line]
     try:
+        logs = endpoint.client("logs")
         try:
             logs.create_log_group(logGroupName=group)
         except logs.exceptions.ResourceAlreadyExistsException:
