@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from helpers.offline.codedeploy import configs
@@ -29,6 +32,24 @@ class CodeDeployBackend(BaseBackend):
         self.onprem: dict[str, Any] = {}
         #: tags by resource ARN
         self.tags: dict[str, list[dict[str, str]]] = {}
+        #: what each instance's agent keeps: its folder, and per deployment group id the last
+        #: successful revision (AppSpec, archive, cleanup list, health)
+        self.hosts: dict[str, dict[str, Any]] = {}
+        self._workdir: Path | None = None
+
+    def reset(self) -> None:
+        """Forget everything, including the instances' folders."""
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+        super().reset()
+
+    def host_dir(self, instance_id: str) -> Path:
+        """The folder standing for one instance (its ``root`` and ``deployment-root``)."""
+        if self._workdir is None:
+            self._workdir = Path(tempfile.mkdtemp(prefix="cdw-codedeploy-"))
+        path = self._workdir / instance_id
+        path.mkdir(parents=True, exist_ok=True)
+        return path
 
     # -- ARNs ------------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from helpers.offline.codedeploy.api_apps import ApplicationsApi
 from helpers.offline.codedeploy.api_configs import DeploymentConfigsApi
+from helpers.offline.codedeploy.api_deployments import DeploymentsApi
 from helpers.offline.codedeploy.api_onprem import OnPremisesApi
 from helpers.offline.codedeploy.api_revisions import RevisionsApi
 from helpers.offline.codedeploy.models import CodeDeployBackend, codedeploy_backends
@@ -11,7 +12,7 @@ from helpers.offline.services import OwnedService, Request
 
 
 class CodeDeployService(DeploymentConfigsApi, ApplicationsApi, RevisionsApi, OnPremisesApi,
-                        OwnedService):
+                        DeploymentsApi, OwnedService):
     """The CodeDeploy operations the emulator implements."""
 
     service_name = "codedeploy"
