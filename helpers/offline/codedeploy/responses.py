@@ -19,4 +19,9 @@ class CodeDeployService(DeploymentConfigsApi, ApplicationsApi, RevisionsApi, OnP
 
     def backend(self, request: Request) -> CodeDeployBackend:
         """The caller's backend (account and Region of the request)."""
-        return codedeploy_backends[request.account_id][request.region]
+        return self.backend_for(request.account_id, request.region)
+
+    @staticmethod
+    def backend_for(account_id: str, region: str) -> CodeDeployBackend:
+        """The backend of an account and Region."""
+        return codedeploy_backends[account_id][region]
