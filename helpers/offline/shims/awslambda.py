@@ -163,9 +163,9 @@ def _invoke_async_response(self: Any) -> tuple[int, dict[str, str], str | bytes]
 
     index = -3 if self.path.endswith("/") else -2
     name = unquote(self.path.rsplit("/", 3)[index])
-    status, headers, _ = _run(self, delivery.current(), name, None, "Event", False,
-                              lambda_runtime)
-    return status, headers, json.dumps({"Status": status})
+    _run(self, delivery.current(), name, None, "Event", False, lambda_runtime)
+    return 202, {"content-type": "application/json", "status": "202"}, json.dumps(
+        {"Status": 202})
 
 
 def _run(response: Any, endpoint: Any, name: str, qualifier: str | None, mode: str,
@@ -185,13 +185,13 @@ def _run(response: Any, endpoint: Any, name: str, qualifier: str | None, mode: s
         raise UnknownFunctionException(str(exc)) from None
     headers = {"content-type": "application/json", "X-Amz-Executed-Version": config.version}
     if mode == "DryRun":
-        return 204, headers, ""
+        return 204, dict(headers, status="204"), ""
     if endpoint is None:
         raise RuntimeError("lambda invoke outside an offline endpoint request")
     if mode == "Event":
         runtime.invoke_async(endpoint, name, payload, qualifier=qualifier, account_id=account,
                              region=region)
-        return 202, {"content-type": "application/json"}, ""
+        return 202, {"content-type": "application/json", "status": "202"}, ""
     result = runtime.invoke(endpoint, name, payload, qualifier=qualifier, account_id=account,
                             region=region)
     headers["X-Amz-Executed-Version"] = result.executed_version
