@@ -12,6 +12,7 @@ from helpers.offline.codedeploy import agent, scheduler, targets, traffic, trigg
 from helpers.offline.codedeploy.agent import AgentError
 from helpers.offline.codedeploy.deployments import LifecycleEvent, Target
 from helpers.offline.codedeploy.workflow import DeploymentWorkflow, Timing, strategy
+from helpers.specs import appspec
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +251,15 @@ class ServerInPlace:
                 extra["BUNDLE_VERSION"] = s3["version"]
         text = ""
         label = f"codedeploy-{d.deployment_id}-{target.target_id}"
+        budget = float(appspec.MAX_EVENT_SECONDS)  # for all the event's scripts together
         for script in scripts:
+            if budget <= 0:
+                raise AgentError("ScriptTimedOut", f"Lifecycle event {name} used its "
+                                                   f"{appspec.MAX_EVENT_SECONDS} s before "
+                                                   f"{script.location} could run",
+                                 script.location, text)
+            script = appspec.Script(script.location, int(min(script.timeout, budget)),
+                                          script.runas)
             if self._fault(name, target.target_id):
                 raise AgentError("ScriptFailed", f"Script at specified location: "
                                                  f"{script.location} failed with exit code 1 "
@@ -267,6 +276,7 @@ class ServerInPlace:
                 raise
             log.debug("%s %s %s took %.2fs", d.deployment_id, target.target_id, name,
                       result.duration)
+            budget -= max(result.duration, Timing.SCRIPT)
             text += result.log
         return text
 
