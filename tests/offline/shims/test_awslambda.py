@@ -106,3 +106,35 @@ def test_unknown_function_is_resource_not_found(ep, aws):
         aws("lambda").invoke(FunctionName="ghost", Payload=b"{}")
     assert caught.value.response["Error"]["Code"] == "ResourceNotFoundException"
     assert "function:ghost" in caught.value.response["Error"]["Message"]
+
+
+def test_invoke_by_qualified_arn(ep, aws):
+    """FunctionName may be a qualified ARN (alias)."""
+    lam = aws("lambda")
+    arn = functions.create(aws, "add", {"app.py": ADD})
+    lam.publish_version(FunctionName="add")
+    lam.create_alias(FunctionName="add", Name="live", FunctionVersion="1")
+    answer = lam.invoke(FunctionName=f"{arn}:live", Payload=b'{"a": 4, "b": 5}')
+    assert (json.loads(answer["Payload"].read()), answer["ExecutedVersion"]) == (9, "1")
+
+
+FLAKY = """
+import json, os
+import boto3
+
+def handler(event, context):
+    boto3.client("s3").put_object(Bucket=os.environ["OUT_BUCKET"],
+                                  Key="events/" + context.aws_request_id, Body=json.dumps(event))
+    raise RuntimeError("always fails")
+"""
+
+
+def test_failed_event_invocation_is_retried_twice(ep, aws):
+    """An asynchronous invocation that fails runs twice more, 1 and 2 virtual minutes later."""
+    aws("s3").create_bucket(Bucket="cdw-out")
+    functions.create(aws, "flaky", {"app.py": FLAKY},
+                     Environment={"Variables": {"OUT_BUCKET": "cdw-out"}})
+    started = ep.engine.now_seconds()
+    aws("lambda").invoke(FunctionName="flaky", InvocationType="Event", Payload=b'{"try": 1}')
+    assert functions.recorded(aws) == [{"try": 1}] * 3
+    assert ep.engine.now_seconds() - started == 180
