@@ -279,7 +279,11 @@ class _Checker:
         env = self.mapping(node, "env", _KEYS["env"])
         if "shell" in env:
             shell = self.scalar(env["shell"][1], "env.shell")
-            if shell is not None and shell not in SHELLS + WINDOWS_SHELLS:
+            if shell in WINDOWS_SHELLS:
+                self.add(env["shell"][1], "env.shell", f"'{shell}' needs a Windows image",
+                         "offline builds run Linux shells (bash or /bin/sh); Windows builds "
+                         "run only in a sandbox account")
+            elif shell is not None and shell not in SHELLS:
                 self.add(env["shell"][1], "env.shell", f"unknown shell '{shell}'",
                          f"use one of {list(SHELLS)} on Linux")
             spec.shell = shell or "bash"

@@ -148,3 +148,10 @@ def test_load_reads_a_file(tmp_path):
     path.write_text("version: 0.3\nphases:\n  build:\n    commands: [ls]\n")
     with pytest.raises(buildspec.BuildspecError, match="ci.yml line 1"):
         buildspec.load(path)
+
+
+def test_windows_shell_is_refused_offline():
+    """Windows shells need a Windows image, which offline builds do not have."""
+    found = buildspec.problems("version: 0.2\nenv:\n  shell: powershell.exe\n"
+                               "phases:\n  build:\n    commands: [ls]\n")
+    assert found[0].line == 3 and "sandbox" in found[0].fix
