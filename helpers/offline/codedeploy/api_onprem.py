@@ -72,7 +72,8 @@ class OnPremisesApi:
                 raise ServiceError("IamUserArnAlreadyRegisteredException",
                                    f"{user} is already registered to {other['instanceName']}.")
         info: dict[str, Any] = {"instanceName": name,
-                                "instanceArn": backend.arn("instance", name),
+                                "instanceArn": f"arn:aws:codedeploy:{backend.region_name}:"
+                                               f"{backend.account_id}:instance/{name}",
                                 "registerTime": self.engine.now(), "tags": []}
         info["iamUserArn" if user else "iamSessionArn"] = user or session
         backend.onprem[name] = info

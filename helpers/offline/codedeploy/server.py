@@ -169,6 +169,13 @@ class ServerInPlace:
                     continue
                 self._fail(target, event, err.diagnostics)
                 return False, False
+            except Exception as err:  # noqa: BLE001 - an emulator fault fails this instance only
+                log.exception("%s: %s on %s failed", self.d.deployment_id, event.name,
+                              target.target_id)
+                self._fail(target, event, {"errorCode": "UnknownError", "scriptName": "",
+                                           "message": f"{event.name} failed: {err}",
+                                           "logTail": ""})
+                return False, False
             event.status, event.end = "Succeeded", now()
             event.diagnostics = {"errorCode": "Success", "scriptName": "",
                                  "message": "Succeeded", "logTail": log_text[-agent.LOG_TAIL:]}

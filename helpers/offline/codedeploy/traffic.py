@@ -40,7 +40,11 @@ class LoadBalancer:
                                                  "group's loadBalancerInfo does not exist.") \
                     from None
             if event == "BlockTraffic":
-                elbv2.deregister_targets(TargetGroupArn=arn, Targets=[{"Id": instance_id}])
+                registered = [h["Target"]["Id"] for h in elbv2.describe_target_health(
+                    TargetGroupArn=arn)["TargetHealthDescriptions"]]
+                # Nothing to block on an instance that was never registered.
+                if instance_id in registered:
+                    elbv2.deregister_targets(TargetGroupArn=arn, Targets=[{"Id": instance_id}])
             else:
                 elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": instance_id}])
         if self.classic:
