@@ -1,0 +1,49 @@
+"""Waits with progress bars and adaptive polling, for the states the notebooks wait on.
+
+Offline under time scale ``max`` the first read already shows the settled state, so these return
+at once; in a sandbox they poll with a progress bar (``tqdm.auto``; off when ``TQDM_DISABLE=1``).
+Every function takes the boto3 client as its first argument.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tqdm.auto import tqdm
+
+
+class WaitTimeout(TimeoutError):
+    """The state was not reached in time; the message says what was seen last."""
+
+
+# -- CodeBuild (notebook 03) ---------------------------------------------------------------------
+
+def wait_for_build(codebuild: Any, build_id: str, timeout: float = 3600,
+                   poll: float = 5.0) -> dict[str, Any]:
+    """Wait until a build is complete and return it as ``batch_get_builds`` shows it.
+
+    Args:
+        codebuild: A boto3 CodeBuild client.
+        build_id: The build's id (``project:uuid``) or ARN.
+        timeout: Wall seconds to wait at most.
+        poll: Seconds between reads at first (grows to 4× while the build runs).
+
+    Raises:
+        WaitTimeout: The build was still running after ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    delay = poll
+    with tqdm(total=None, desc=build_id.split(":")[0], unit="poll", leave=False) as bar:
+        while True:
+            build = codebuild.batch_get_builds(ids=[build_id])["builds"][0]
+            if build["buildComplete"]:
+                return build
+            bar.set_postfix_str(build["currentPhase"])
+            bar.update()
+            if time.monotonic() + delay > deadline:
+                raise WaitTimeout(f"build {build_id} still {build['currentPhase']} after "
+                                  f"{timeout:.0f} s; look at its log, or stop it with "
+                                  "codebuild.stop_build(id=...)")
+            time.sleep(delay)
+            delay = min(delay * 1.5, poll * 4)
