@@ -71,3 +71,16 @@ def request_handler() -> Any:
     from moto.moto_server.werkzeug_app import MotoRequestHandler
 
     return MotoRequestHandler
+
+
+def moto_backend_app(dispatcher: Any, environ: dict[str, Any]) -> Any | None:
+    """moto's app for this request, or None when moto has no such service at all.
+
+    moto's dispatcher (``DomainDispatcherApplication.__call__``) is this lookup followed by a call
+    of the app; with no backend for the request's service it fails inside the lookup
+    (``backends.get_backend(None)`` → AttributeError), which would be a retried HTTP 500.
+    """
+    try:
+        return dispatcher.get_application(environ)
+    except AttributeError:
+        return None

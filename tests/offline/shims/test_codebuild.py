@@ -1,13 +1,33 @@
-"""Contract and fix of the CodeBuild shim: describing a build does not change it."""
+"""Contract and fix of the CodeBuild shim: describing a build does not change it.
+
+The endpoint's CodeBuild is the emulator's own (helpers/offline/codebuild), so boto3 reaches moto's
+CodeBuild here in-process, through moto's ``mock_aws`` — the shim is installed on moto's classes
+and so applies there too.
+"""
 
 from __future__ import annotations
 
 import inspect
 
+import boto3
 import pytest
+from moto import mock_aws
 from moto.codebuild.models import CodeBuildBackend
 
 from helpers.offline.shims import codebuild as shim
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    """boto3 clients answered by moto in-process (moto's CodeBuild, shims installed)."""
+    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
+                        ("AWS_DEFAULT_REGION", "us-east-1")):
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    shim.install()
+    with mock_aws():
+        yield lambda service: boto3.client(service, region_name="us-east-1")
 
 
 def _project(aws) -> str:
