@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 
 import moto
@@ -79,3 +80,23 @@ def test_managed_policies_attach_to_a_role(aws):
     attached = iam.list_attached_role_policies(RoleName="deploy")["AttachedPolicies"]
     assert {p["PolicyArn"] for p in attached} == set(CODE_POLICIES.values())
     assert {p["PolicyName"] for p in attached} == set(CODE_POLICIES)
+
+
+def _signed_environ(service: str) -> dict:
+    from werkzeug.test import EnvironBuilder
+
+    auth = (f"AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, "
+            "SignedHeaders=host, Signature=0")
+    return EnvironBuilder(path="/v1/domains", method="POST",
+                          headers={"Authorization": auth}).get_environ()
+
+
+def test_contract_moto_backend_app():
+    """moto's dispatcher resolves a request to a service app, or fails for a service it lacks."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    assert list(inspect.signature(DomainDispatcherApplication.get_application).parameters) == [
+        "self", "environ"]
+    dispatcher = core.moto_app()
+    assert core.moto_backend_app(dispatcher, _signed_environ("sqs")) is not None
+    assert core.moto_backend_app(dispatcher, _signed_environ("codeartifact")) is None
