@@ -1,10 +1,8 @@
-"""Asynchronous deliveries (events to Lambda, SNS to Lambda, ``Invoke`` with ``Event``).
+"""Which endpoint a delivery belongs to, seen from inside moto's code.
 
-Deliveries are real work: they run in the worker pool through the engine
-(:meth:`~helpers.offline.engine.Engine.run_work`), so under time scale ``max`` an outside
-caller's next read settles only after they finished.
-
-moto's handlers do not know which endpoint serves them. :func:`current` finds it: an endpoint
+Deliveries (events to Lambda, SNS to Lambda, ``Invoke`` with ``Event``) need the endpoint: its
+engine runs them as real work, its job environment runs the handler. moto's handlers do not know
+which endpoint serves them. :func:`current` finds it: an endpoint
 set with :func:`using` (the emulator's own calls, e.g. :func:`helpers.offline.events.publish`),
 else the :class:`~helpers.offline.router.Router` that is serving the request on this thread.
 """
@@ -15,7 +13,7 @@ import contextlib
 import contextvars
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -49,23 +47,3 @@ def current() -> Any:
         frame = frame.f_back
     return None
 
-
-def run_async(endpoint: Any, label: str, fn: Callable[[], Any], modelled: float = 0.0) -> None:
-    """Run ``fn`` in the worker pool as a process of the endpoint's engine; do not wait.
-
-    A failure is logged on the endpoint (an asynchronous delivery has no caller to answer).
-    """
-    engine = endpoint.engine
-
-    def process() -> Any:
-        try:
-            yield from engine.run_work(lambda: _in(endpoint, fn), modelled=modelled)
-        except Exception:  # noqa: BLE001 - nobody to hand it to
-            log.exception("asynchronous delivery %s failed", label)
-
-    engine.call(lambda: engine.process(process()))
-
-
-def _in(endpoint: Any, fn: Callable[[], Any]) -> Any:
-    with using(endpoint):
-        return fn()
