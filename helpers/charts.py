@@ -23,8 +23,8 @@ def plot_build_phases(frame: pd.DataFrame, ax: Any = None, label: str = "build_n
     """Draw the phases of several builds side by side: one row per build, one bar per phase.
 
     Bars start at the phase's offset from the build's start. A phase that did not succeed is
-    drawn with a red edge and hatching and its status is written on it. COMPLETED (no duration)
-    is not drawn. Introduced in notebook 03.
+    drawn with a red edge and hatching, and named with its status at the end of the row.
+    COMPLETED (no duration) is not drawn. Introduced in notebook 03.
 
     Args:
         frame: From :func:`helpers.frames.build_phases_frame`.
@@ -39,15 +39,20 @@ def plot_build_phases(frame: pd.DataFrame, ax: Any = None, label: str = "build_n
     drawn = frame.dropna(subset=["duration_s"])
     builds = list(dict.fromkeys(frame["build"]))
     for row, build in enumerate(builds):
-        for phase in drawn[drawn["build"] == build].itertuples():
+        rows = drawn[drawn["build"] == build]
+        for phase in rows.itertuples():
             width = max(phase.duration_s, 0.3)  # a 0 s phase stays visible
             ax.barh(row, width, left=phase.offset_s, height=0.6,
                     color=_PHASE_COLOURS.get(phase.phase, "#cccccc"),
                     edgecolor="#d62728" if phase.failed else "white",
                     hatch="//" if phase.failed else None, linewidth=1.5 if phase.failed else 0.5)
-            if phase.failed:
-                ax.text(phase.offset_s + width / 2, row, phase.status, ha="center",
-                        va="center", fontsize=7, color="#d62728", fontweight="bold")
+        failed = rows[rows["failed"]]
+        if len(failed):
+            # Short phases are too narrow to hold a label: name the failures after the row.
+            end = (rows["offset_s"] + rows["duration_s"]).max()
+            ax.text(end, row, "  " + ", ".join(f"{p.phase} {p.status}"
+                                               for p in failed.itertuples()),
+                    ha="left", va="center", fontsize=7, color="#d62728", fontweight="bold")
     names = []
     for build in builds:
         first = frame[frame["build"] == build].iloc[0]
@@ -56,6 +61,7 @@ def plot_build_phases(frame: pd.DataFrame, ax: Any = None, label: str = "build_n
     ax.set_yticks(range(len(builds)), names)
     ax.invert_yaxis()
     ax.set_xlabel("seconds since the build started")
+    ax.set_xlim(right=ax.get_xlim()[1] * 1.15)  # room for the failure labels
     ax.set_title("CodeBuild phases")
     present = [p for p in _PHASE_COLOURS if p in set(drawn["phase"])]
     ax.legend(handles=[Patch(color=_PHASE_COLOURS[p], label=p) for p in present],

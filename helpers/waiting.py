@@ -8,9 +8,15 @@ Every function takes the boto3 client as its first argument.
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any
 
-from tqdm.auto import tqdm
+from tqdm import TqdmWarning
+
+with warnings.catch_warnings():
+    # Without ipywidgets tqdm.auto falls back to text bars, and says so on import.
+    warnings.simplefilter("ignore", TqdmWarning)
+    from tqdm.auto import tqdm
 
 
 class WaitTimeout(TimeoutError):

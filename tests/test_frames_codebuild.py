@@ -46,9 +46,9 @@ def test_frame_accepts_a_list_or_one_build(aws):
 
 
 def test_plot_build_phases_marks_failures(aws):
-    """One row per build; the failed phase carries its status as text."""
+    """One row per build; the failed phase is named with its status."""
     ax = charts.plot_build_phases(frames.build_phases_frame(_builds(aws)))
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["#1 SUCCEEDED", "#1 FAILED"]
-    assert [t.get_text() for t in ax.texts] == ["FAILED"]
+    assert [t.get_text().strip() for t in ax.texts] == ["BUILD FAILED"]
     assert len(ax.patches) == 20  # ten drawn phases per build, COMPLETED not drawn

@@ -341,6 +341,9 @@ class BuildRun:
             wall = max(0.0, (self.deadline - self.engine.now_seconds()) / float(self.engine.scale))
         shell = self.shell
         outcome = yield from self.engine.run_work(lambda: shell.run(text, wall), modelled=0)
+        if outcome.restarted:
+            self.agent("The previous command ended the shell; this command runs in a new shell "
+                       "without the earlier variables and directory (offline)")
         self.log.output(self.now(), outcome.output)
         if self.engine.scale == MAX:
             cost = COMMAND_SECONDS + outcome.slept

@@ -12,7 +12,8 @@ The protocol (decided here, documented in docs/offline-differences.md):
   seconds asked for instead of waiting; the runner adds them to the command's virtual duration.
   Under a finite scale the real ``sleep`` runs.
 * A command that ends the shell (``exit 3``, ``set -e`` then a failure) fails with that status;
-  the next command gets a fresh shell, and the lost state is said in the build log.
+  the next command gets a fresh shell (:attr:`Outcome.restarted`), which the runner says in the
+  build log.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class Outcome:
     wall: float
     shell_exited: bool = False
     timed_out: bool = False
+    #: The shell had ended during an earlier command; this one ran in a new shell.
+    restarted: bool = False
 
 
 class BuildShell:
@@ -133,10 +136,7 @@ class BuildShell:
         status, exited, timed_out = self._send(path, timeout)
         wall = time.monotonic() - started
         output = self._read_output()
-        if restarted:
-            output = ("[offline] the previous command ended the shell; this command runs in a "
-                      "new shell without the earlier variables and directory\n") + output
-        return Outcome(status, output, self._slept(), wall, exited, timed_out)
+        return Outcome(status, output, self._slept(), wall, exited, timed_out, restarted)
 
     def _send(self, path: Path, timeout: float | None) -> tuple[int, bool, bool]:
         assert self.proc is not None and self.proc.stdin is not None
