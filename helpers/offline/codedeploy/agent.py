@@ -33,9 +33,15 @@ class AgentError(Exception):
     """A lifecycle event failed; ``diagnostics`` is the API's Diagnostics object."""
 
     def __init__(self, code: str, message: str, script: str = "", log_tail: str = "") -> None:
-        super().__init__(message)
+        # All four in args: SimPy re-creates an exception from its args when it throws it
+        # into a process that waits on the failed one.
+        super().__init__(code, message, script, log_tail)
+        self.message = message
         self.diagnostics = {"errorCode": code, "scriptName": script, "message": message,
                             "logTail": log_tail[-LOG_TAIL:]}
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def inside(base: Path, relative: str) -> Path:

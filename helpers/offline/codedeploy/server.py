@@ -41,6 +41,8 @@ class ServerInPlace:
         self.engine = workflow.engine
         self.d = workflow.deployment
         self.lb = None
+        self.bundle: Any = None
+        self.archive: Path | None = None
 
     def execute(self) -> Generator:
         """Prepare, check the start conditions, then run the instance window."""
@@ -213,17 +215,15 @@ class ServerInPlace:
         host: dict[str, Any] = ctx["host"]
         root = Path(host["dir"]) / "root"
         if name == "DownloadBundle":
-            archive = (Path(host["dir"]) / "deployment-root" / d.group_id / d.deployment_id
-                       / "deployment-archive")
-            s3 = self.wf.endpoint.client("s3")
-            ctx["spec"] = yield from run_work(
-                lambda: agent.download_bundle(s3, d.revision, archive),
-                modelled=Timing.DOWNLOAD_BUNDLE)
-            ctx["archive"] = archive
+            ctx["spec"], ctx["archive"] = yield from self._bundle()
             return ""
         if name == "Install":
             previous = (host.get(d.group_id) or {}).get("cleanup") or []
             spec, archive = ctx["spec"], ctx["archive"]
+            if not spec.files and not previous:
+                yield self.engine.env.timeout(Timing.INSTALL)
+                ctx["cleanup"] = []
+                return ""
             root.mkdir(parents=True, exist_ok=True)
             ctx["cleanup"] = yield from run_work(
                 lambda: agent.install(spec, archive, root, previous, d.file_exists_behavior),
@@ -242,6 +242,24 @@ class ServerInPlace:
             yield self.engine.env.timeout(Timing.EVENT)
             return ""
         return (yield from self._scripts(target, name, scripts, archive, root))
+
+    def _bundle(self) -> Generator:
+        """Download, unpack and validate the revision once per deployment; every instance's
+        DownloadBundle then takes its modelled time and shares the unpacked, read-only archive
+        (``deployment-root/<group id>/<deployment id>/deployment-archive``)."""
+        if self.bundle is None:
+            d = self.d
+            archive = (self.wf.backend.host_dir("_bundles") / d.group_id / d.deployment_id
+                       / "deployment-archive")
+            s3 = self.wf.endpoint.client("s3")
+            self.bundle = self.engine.env.process(self.engine.run_work(
+                lambda: agent.download_bundle(s3, d.revision, archive), modelled=0))
+            self.archive = archive
+        started = self.engine.env.now
+        spec = yield self.bundle
+        yield self.engine.env.timeout(max(0.0, Timing.DOWNLOAD_BUNDLE -
+                                          (self.engine.env.now - started)))
+        return spec, self.archive
 
     def _scripts(self, target: Target, name: str, scripts: list[Any], archive: Path,
                  root: Path) -> Generator:

@@ -75,8 +75,13 @@ def _onprem_selected(tags: dict[str, str], group: dict[str, Any]) -> bool:
 
 
 def discover(ec2: Any, autoscaling: Any, group: dict[str, Any], onprem: list[dict[str, Any]],
-             region: str, account: str) -> list[Candidate]:
-    """Every instance the group targets: tagged or in its Auto Scaling groups, plus on-prem."""
+             region: str, account: str, zones: bool = False) -> list[Candidate]:
+    """Every instance the group targets: tagged or in its Auto Scaling groups, plus on-prem.
+
+    Reads tags with ``describe_tags`` and only the instances that are *not* running with
+    ``describe_instance_status`` (both cheap for large fleets, unlike ``describe_instances``);
+    Availability Zones are read only when ``zones`` (zonal configurations need them).
+    """
     found: dict[str, Candidate] = {}
     asg_names = [a["name"] for a in group.get("autoScalingGroups") or []]
     asg_ids: set[str] = set()
@@ -87,25 +92,51 @@ def discover(ec2: Any, autoscaling: Any, group: dict[str, Any], onprem: list[dic
     wants_ec2 = bool(asg_ids or group.get("ec2TagFilters")
                      or (group.get("ec2TagSet") or {}).get("ec2TagSetList"))
     if wants_ec2:
-        pages = ec2.get_paginator("describe_instances").paginate(Filters=[
-            {"Name": "instance-state-name", "Values": ["running", "stopped"]}])
-        for page in pages:
-            for reservation in page["Reservations"]:
-                for inst in reservation["Instances"]:
-                    tags = tag_dict(inst.get("Tags"))
-                    if inst["InstanceId"] not in asg_ids and not _ec2_selected(tags, group):
-                        continue
-                    found[inst["InstanceId"]] = Candidate(
-                        inst["InstanceId"],
-                        f"arn:aws:ec2:{region}:{account}:instance/{inst['InstanceId']}", "EC2",
-                        agent_running=inst["State"]["Name"] == "running"
-                        and tags.get(AGENT_TAG) != "stopped",
-                        zone=inst.get("Placement", {}).get("AvailabilityZone", ""), tags=tags)
+        tags: dict[str, dict[str, str]] = {i: {} for i in asg_ids}
+        for page in ec2.get_paginator("describe_tags").paginate(
+                Filters=[{"Name": "resource-type", "Values": ["instance"]}]):
+            for tag in page["Tags"]:
+                tags.setdefault(tag["ResourceId"], {})[tag["Key"]] = tag.get("Value", "")
+        selected = [i for i, t in sorted(tags.items()) if i in asg_ids or _ec2_selected(t, group)]
+        state = _not_running(ec2, selected)
+        zone = _zones(ec2, selected) if zones else {}
+        for instance_id in selected:
+            if state.get(instance_id, "running") not in ("running", "stopped"):
+                continue
+            found[instance_id] = Candidate(
+                instance_id, f"arn:aws:ec2:{region}:{account}:instance/{instance_id}", "EC2",
+                agent_running=state.get(instance_id, "running") == "running"
+                and tags[instance_id].get(AGENT_TAG) != "stopped",
+                zone=zone.get(instance_id, ""), tags=tags[instance_id])
     for info in onprem:
-        tags = tag_dict(info.get("tags"))
-        if "deregisterTime" in info or not _onprem_selected(tags, group):
+        tags_ = tag_dict(info.get("tags"))
+        if "deregisterTime" in info or not _onprem_selected(tags_, group):
             continue
         found[info["instanceName"]] = Candidate(
             info["instanceName"], info["instanceArn"], "OnPremises",
-            agent_running=tags.get(AGENT_TAG) != "stopped", tags=tags)
+            agent_running=tags_.get(AGENT_TAG) != "stopped", tags=tags_)
     return list(found.values())
+
+
+def _not_running(ec2: Any, ids: list[str]) -> dict[str, str]:
+    """instance id → state, for the instances among ``ids`` that are not running."""
+    if not ids:
+        return {}
+    wanted = set(ids)
+    out = {}
+    for page in ec2.get_paginator("describe_instance_status").paginate(
+            IncludeAllInstances=True, Filters=[{"Name": "instance-state-name", "Values": [
+                "pending", "stopping", "stopped", "shutting-down", "terminated"]}]):
+        for status in page["InstanceStatuses"]:
+            if status["InstanceId"] in wanted:
+                out[status["InstanceId"]] = status["InstanceState"]["Name"]
+    return out
+
+
+def _zones(ec2: Any, ids: list[str]) -> dict[str, str]:
+    out = {}
+    for start in range(0, len(ids), 100):
+        for status in ec2.describe_instance_status(InstanceIds=ids[start:start + 100],
+                                                   IncludeAllInstances=True)["InstanceStatuses"]:
+            out[status["InstanceId"]] = status.get("AvailabilityZone", "")
+    return out
