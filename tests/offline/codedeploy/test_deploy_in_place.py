@@ -204,3 +204,73 @@ def test_cli_waiter(aws, role_arn, cli):
         revision=fleet.revision(aws))["deploymentId"]
     done = cli("deploy", "wait", "deployment-successful", "--deployment-id", deployment_id)
     assert done.returncode == 0
+
+
+def _stop_spec(stop_script):
+    spec = fleet.APPSPEC + "  ApplicationStop:\n    - location: scripts/stop.sh\n"
+    return {"appspec.yml": spec, "site/index.html": "x", "scripts/before.sh": fleet.SCRIPT_OK,
+            "scripts/validate.sh": fleet.SCRIPT_OK, "scripts/stop.sh": stop_script}
+
+
+def test_ignore_application_stop_failures(aws, role_arn):
+    """A broken old stop script fails the next deployment unless failures are ignored."""
+    ids = fleet.launch(aws, 1)
+    fleet.group(aws, role_arn)
+    fleet.deploy(aws, fleet.revision(aws, _stop_spec("#!/bin/bash\nexit 1\n"), key="v1.zip"),
+                 fileExistsBehavior="OVERWRITE")
+    rev2 = fleet.revision(aws, _stop_spec("#!/bin/bash\nexit 0\n"), key="v2.zip")
+    failed = fleet.deploy(aws, rev2, fileExistsBehavior="OVERWRITE")
+    assert failed["status"] == "Failed"
+    assert fleet.events(aws, failed["deploymentId"])[ids[0]][0] == ("ApplicationStop", "Failed")
+    ignored = fleet.deploy(aws, rev2, fileExistsBehavior="OVERWRITE",
+                           ignoreApplicationStopFailures=True)
+    assert ignored["status"] == "Succeeded"
+    stop = _target(aws, ignored["deploymentId"], ids[0])["lifecycleEvents"][0]
+    assert stop["diagnostics"]["message"].startswith("Ignored")
+
+
+def test_role_without_codedeploy_trust(aws):
+    """A role CodeDeploy may not assume fails the deployment with IAM_ROLE_PERMISSIONS."""
+    import json
+
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+        "Action": "sts:AssumeRole"}]}
+    arn = aws("iam").create_role(RoleName="ec2-only",
+                                 AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    fleet.launch(aws, 1)
+    fleet.group(aws, arn)
+    info = fleet.deploy(aws, fleet.revision(aws))
+    assert info["errorInformation"]["code"] == "IAM_ROLE_PERMISSIONS"
+
+
+def test_non_executable_script_is_made_executable(aws, role_arn):
+    """A zip without execute bits still runs its scripts, as the agent chmods them."""
+    ids = fleet.launch(aws, 1)
+    fleet.group(aws, role_arn)
+    info = fleet.deploy(aws, fleet.revision(aws, executable=False))
+    assert info["status"] == "Succeeded"
+    tail = _target(aws, info["deploymentId"], ids[0])["lifecycleEvents"][-1]["diagnostics"][
+        "logTail"]
+    assert "is not executable. Trying to make it executable." in tail
+
+
+def test_sns_trigger_is_published(aws, role_arn):
+    """A DeploymentSuccess trigger publishes AWS's JSON message to the topic."""
+    import json
+
+    sns, sqs = aws("sns"), aws("sqs")
+    topic = sns.create_topic(Name="deploys")["TopicArn"]
+    queue = sqs.create_queue(QueueName="deploys")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn,
+                  Attributes={"RawMessageDelivery": "true"})
+    fleet.launch(aws, 1)
+    fleet.group(aws, role_arn, triggerConfigurations=[{
+        "triggerName": "t", "triggerTargetArn": topic, "triggerEvents": ["DeploymentSuccess"]}])
+    info = fleet.deploy(aws, fleet.revision(aws))
+    messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+    bodies = [json.loads(m["Body"]) for m in messages]
+    assert [(b["deploymentId"], b["status"], b["eventTriggerName"]) for b in bodies] == [
+        (info["deploymentId"], "SUCCEEDED", "t")]
