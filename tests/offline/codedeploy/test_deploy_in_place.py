@@ -274,3 +274,30 @@ def test_sns_trigger_is_published(aws, role_arn):
     bodies = [json.loads(m["Body"]) for m in messages]
     assert [(b["deploymentId"], b["status"], b["eventTriggerName"]) for b in bodies] == [
         (info["deploymentId"], "SUCCEEDED", "t")]
+
+
+def test_zonal_config_deploys_one_zone_at_a_time_with_bake(aws, role_arn):
+    """A zonal config finishes each Availability Zone, bakes, then starts the next."""
+    codedeploy, ec2 = aws("codedeploy"), aws("ec2")
+    ids = {}
+    for zone in ("us-east-1a", "us-east-1b"):
+        out = ec2.run_instances(ImageId="ami-12c6146b", MinCount=2, MaxCount=2,
+                                Placement={"AvailabilityZone": zone},
+                                TagSpecifications=[{"ResourceType": "instance", "Tags": [
+                                    {"Key": "role", "Value": "web"}]}])
+        ids[zone] = [i["InstanceId"] for i in out["Instances"]]
+    codedeploy.create_deployment_config(
+        deploymentConfigName="zonal", minimumHealthyHosts={"type": "HOST_COUNT", "value": 0},
+        zonalConfig={"firstZoneMonitorDurationInSeconds": 600, "monitorDurationInSeconds": 60})
+    fleet.group(aws, role_arn, deploymentConfigName="zonal")
+    info = fleet.deploy(aws, fleet.revision(aws))
+    assert info["status"] == "Succeeded"
+
+    def span(instance_id):
+        events = _target(aws, info["deploymentId"], instance_id)["lifecycleEvents"]
+        return events[0]["startTime"], events[-1]["endTime"]
+    a = [span(i) for i in ids["us-east-1a"]]
+    b = [span(i) for i in ids["us-east-1b"]]
+    assert len({start for start, _ in a}) == 1  # a zone's instances start together
+    gap = (min(start for start, _ in b) - max(end for _, end in a)).total_seconds()
+    assert gap >= 600
