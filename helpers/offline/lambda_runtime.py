@@ -130,8 +130,9 @@ def invoke_async(endpoint: Any, function_name_or_arn: str, payload: Any,
                  region: str = "us-east-1", label: str = "") -> None:
     """Queue an asynchronous invocation on the engine (``InvocationType=Event``).
 
-    The handler runs in the worker pool; on a function error Lambda's two retries follow after 1
-    and 2 virtual minutes. A function that does not exist is logged and dropped.
+    The handler runs in the worker pool; on a function error Lambda's retries follow after 1 and 2
+    virtual minutes (two, or the function's ``MaximumRetryAttempts``). A function that does not
+    exist is logged and dropped.
     """
     engine = endpoint.engine
     what = label or f"{function_name_or_arn}:{qualifier or '$LATEST'}"
@@ -141,7 +142,9 @@ def invoke_async(endpoint: Any, function_name_or_arn: str, payload: Any,
                       account_id=account_id, region=region)
 
     def process() -> Any:
-        for retry, delay in enumerate((0.0, *ASYNC_RETRY_DELAYS)):
+        retries = awslambda.max_retry_attempts(account_id, region, function_name_or_arn)
+        delays = (0.0, *ASYNC_RETRY_DELAYS[:retries])
+        for retry, delay in enumerate(delays):
             if delay:
                 yield engine.env.timeout(delay)
             try:
@@ -156,8 +159,8 @@ def invoke_async(endpoint: Any, function_name_or_arn: str, payload: Any,
                 return
             log.info("asynchronous invoke of %s failed (attempt %d): %s", what, retry + 1,
                      result.payload.get("errorType") if isinstance(result.payload, dict) else "")
-        log.warning("asynchronous invoke of %s failed after %d attempts; the event is dropped",
-                    what, 1 + len(ASYNC_RETRY_DELAYS))
+        log.warning("asynchronous invoke of %s failed after %d attempt(s); the event is dropped",
+                    what, len(delays))
 
     engine.call(lambda: engine.process(process()))
 

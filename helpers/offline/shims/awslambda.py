@@ -119,6 +119,15 @@ def function_config(account_id: str, region: str, name_or_arn: str,
     return resolve(account_id, region, name_or_arn, qualifier, lambda _w, primary: primary)[0]
 
 
+def max_retry_attempts(account_id: str, region: str, name_or_arn: str) -> int:
+    """``MaximumRetryAttempts`` of the function's asynchronous invocation config (default 2)."""
+    name, _ = _split(name_or_arn, None)
+    entry = _backend(account_id, region)._lambdas._functions.get(name)
+    configs = entry["latest"].event_invoke_config if entry else []
+    # moto appends on every put and answers the first on get; follow its get.
+    return int(configs[0].config.get("MaximumRetryAttempts", 2)) if configs else 2
+
+
 def policy_statements(account_id: str, region: str, name_or_arn: str,
                       qualifier: str | None = None) -> list[dict[str, Any]]:
     """The resource-policy statements that apply to invoking the function (with qualifier).

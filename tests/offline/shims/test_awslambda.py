@@ -138,3 +138,13 @@ def test_failed_event_invocation_is_retried_twice(ep, aws):
     aws("lambda").invoke(FunctionName="flaky", InvocationType="Event", Payload=b'{"try": 1}')
     assert functions.recorded(aws) == [{"try": 1}] * 3
     assert ep.engine.now_seconds() - started == 180
+
+
+def test_maximum_retry_attempts_zero_runs_once(ep, aws):
+    """With MaximumRetryAttempts=0 a failed asynchronous invocation is not retried."""
+    aws("s3").create_bucket(Bucket="cdw-out")
+    functions.create(aws, "flaky", {"app.py": FLAKY},
+                     Environment={"Variables": {"OUT_BUCKET": "cdw-out"}})
+    aws("lambda").put_function_event_invoke_config(FunctionName="flaky", MaximumRetryAttempts=0)
+    aws("lambda").invoke(FunctionName="flaky", InvocationType="Event", Payload=b'{"try": 1}')
+    assert functions.recorded(aws) == [{"try": 1}]
