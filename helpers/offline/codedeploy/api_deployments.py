@@ -73,6 +73,19 @@ class DeploymentsApi:
             previous_revision=copy.deepcopy(group.get("targetRevision")) if last else None)
         if group.get("loadBalancerInfo"):
             deployment.extra["loadBalancerInfo"] = group["loadBalancerInfo"]
+        style = group["deploymentStyle"]
+        if style.get("deploymentType") == "BLUE_GREEN":
+            options = group.get("blueGreenDeploymentConfiguration") or {}
+            deployment.extra["blueGreenDeploymentConfiguration"] = copy.deepcopy(options)
+            action = (options.get("greenFleetProvisioningOption") or {}).get(
+                "action", "DISCOVER_EXISTING")
+            if params.get("targetInstances"):
+                deployment.extra["targetInstances"] = copy.deepcopy(params["targetInstances"])
+            elif action == "DISCOVER_EXISTING":
+                raise ServiceError("InvalidTargetInstancesException",
+                                   "A blue/green deployment that discovers existing instances "
+                                   "needs targetInstances (tagFilters, ec2TagSet or "
+                                   "autoScalingGroups) naming the replacement fleet.")
         backend.deployments[deployment_id] = deployment
         record = self.revision_record(request, app["applicationName"], revision, create=True)
         info = record["genericRevisionInfo"]
@@ -146,6 +159,42 @@ class DeploymentsApi:
         return {"status": "Pending" if running else "Succeeded",
                 "statusMessage": "Stopping: lifecycle events already running will finish."
                 if running else "The deployment was stopped."}
+
+    @write
+    def continue_deployment(self, request: Request) -> dict[str, Any]:
+        """ContinueDeployment: READY_WAIT reroutes a Ready blue/green deployment;
+        TERMINATION_WAIT ends the wait before the original instances are terminated."""
+        deployment = self.deployment(request)
+        kind = request.params.get("deploymentWaitType") or "READY_WAIT"
+        if kind not in ("READY_WAIT", "TERMINATION_WAIT"):
+            raise ServiceError("InvalidDeploymentWaitTypeException",
+                               "deploymentWaitType must be READY_WAIT or TERMINATION_WAIT.")
+        if deployment.status in FINAL:
+            raise ServiceError("DeploymentAlreadyCompletedException",
+                               f"Deployment {deployment.deployment_id} is already "
+                               f"{deployment.status}.")
+        if kind == "READY_WAIT":
+            hold = deployment.waits.get("ready")
+            if deployment.status != "Ready" or hold is None:
+                raise ServiceError("DeploymentIsNotInReadyStateException",
+                                   f"Deployment {deployment.deployment_id} is "
+                                   f"{deployment.status}, not Ready.")
+            self.engine.release(hold)
+            return {}
+        event = deployment.waits.get("termination")
+        if event is None:
+            raise ServiceError("InvalidDeploymentWaitTypeException",
+                               f"Deployment {deployment.deployment_id} is not waiting to "
+                               "terminate its original instances.")
+        if not event.triggered:
+            event.succeed()
+        return {}
+
+    @write
+    def skip_wait_time_for_instance_termination(self, request: Request) -> dict[str, Any]:
+        """SkipWaitTimeForInstanceTermination (deprecated twin of TERMINATION_WAIT)."""
+        request.params["deploymentWaitType"] = "TERMINATION_WAIT"
+        return self.continue_deployment.__wrapped__(self, request)
 
     # -- targets and instances -------------------------------------------------------------------
 

@@ -87,6 +87,8 @@ class Deployment:
     extra: dict[str, Any] = field(default_factory=dict)
     #: set by StopDeployment; the workflow checks it between events
     stop_requested: bool = False
+    #: waits the API can end: "ready" (an engine Hold), "termination" (a SimPy event)
+    waits: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def overview(self) -> dict[str, int]:
         """DeploymentOverview counters."""

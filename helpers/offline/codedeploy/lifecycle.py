@@ -37,25 +37,34 @@ class InstanceLifecycle:
         self.lb = lb
         self.bundle: Any = None
         self.archive: Path | None = None
+        #: per target: its host record and what DownloadBundle/Install produced
+        self.ctx: dict[str, dict[str, Any]] = {}
 
-    def run(self, target: Target) -> Generator:
-        """One instance's lifecycle; returns ``(succeeded, failed_for_agent)``."""
+    def run(self, target: Target, names: tuple[str, ...] | None = None,
+            final: bool = True) -> Generator:
+        """Run the target's events (only those in ``names`` when given); returns
+        ``(succeeded, failed_for_agent)``. With ``final=False`` a successful target is left
+        ``Ready`` (a blue/green replacement waiting for traffic) and resumes on the next call."""
         env, now = self.engine.env, self.engine.now
+        resuming = target.status == "Ready"
         target.status, target.updated = "InProgress", now()
-        self.wf.publish_instance(target.target_id, target.arn, "START")
-        triggers.notify(self.wf, "InstanceStart", target)
-        if not target.agent_running:
-            first = target.events[0]
-            first.status, first.start = "InProgress", now()
-            yield env.timeout(Timing.AGENT_TIMEOUT)
-            self._fail(target, first, {"errorCode": "UnknownError", "scriptName": "",
-                                       "message": "The CodeDeploy agent did not start the "
-                                                  "lifecycle event within 5 minutes: is the agent "
-                                                  "running on the instance?", "logTail": ""})
-            return False, True
-        yield env.timeout(Timing.AGENT_POLL)
-        ctx: dict[str, Any] = {"host": self._host(target)}
-        for event in target.events:
+        selected = [e for e in target.events if names is None or e.name in names]
+        if not resuming:
+            self.wf.publish_instance(target.target_id, target.arn, "START")
+            triggers.notify(self.wf, "InstanceStart", target)
+            if not target.agent_running:
+                first = selected[0]
+                first.status, first.start = "InProgress", now()
+                yield env.timeout(Timing.AGENT_TIMEOUT)
+                self._fail(target, first, {"errorCode": "UnknownError", "scriptName": "",
+                                           "message": "The CodeDeploy agent did not start the "
+                                                      "lifecycle event within 5 minutes: is the "
+                                                      "agent running on the instance?",
+                                           "logTail": ""})
+                return False, True
+            yield env.timeout(Timing.AGENT_POLL)
+        ctx = self.ctx.setdefault(target.target_id, {"host": self._host(target)})
+        for event in selected:
             if self.d.stop_requested:
                 self._fail(target, None, None)
                 return False, False
@@ -81,6 +90,11 @@ class InstanceLifecycle:
             event.status, event.end = "Succeeded", now()
             event.diagnostics = {"errorCode": "Success", "scriptName": "",
                                  "message": "Succeeded", "logTail": log_text[-agent.LOG_TAIL:]}
+        if not final:
+            target.status, target.updated = "Ready", now()
+            self.wf.publish_instance(target.target_id, target.arn, "READY")
+            triggers.notify(self.wf, "InstanceReady", target)
+            return True, False
         target.status, target.updated = "Succeeded", now()
         ctx["host"][self.d.group_id] = {"healthy": True, "revision": self.d.revision,
                                         "archive": ctx.get("archive"), "spec": ctx.get("spec"),

@@ -24,6 +24,15 @@ def event_names(group: dict[str, Any]) -> tuple[str, ...]:
 
 
 @strategy("Server")
+def server_strategy(workflow: DeploymentWorkflow) -> Any:
+    """In-place or blue/green, by the group's deployment style."""
+    if (workflow.group.get("deploymentStyle") or {}).get("deploymentType") == "BLUE_GREEN":
+        from helpers.offline.codedeploy.bluegreen import BlueGreen
+
+        return BlueGreen(workflow)
+    return ServerInPlace(workflow)
+
+
 class ServerInPlace:
     """Deploy a revision to every targeted instance, as many at once as the minimum allows."""
 
@@ -72,7 +81,8 @@ class ServerInPlace:
             return
         if "BlockTraffic" in names:
             self.lifecycle.lb = traffic.LoadBalancer(ep, group.get("loadBalancerInfo") or {})
-        yield from self._window(self._waves(ordered, config), required)
+        counts = yield from self._window(self._waves(ordered, config), required)
+        self._verdict(required, *counts)
 
     def _order(self, found: list[targets.Candidate]) -> list[targets.Candidate]:
         hosts = self.wf.backend.hosts
@@ -108,9 +118,13 @@ class ServerInPlace:
         waves[-1] = (waves[-1][0], waves[-1][1], 0.0)  # no bake after the last zone (inferred)
         return waves
 
-    def _window(self, waves: list[tuple[list[str], int, float]], required: int) -> Generator:
+    def _window(self, waves: list[tuple[list[str], int, float]], required: int,
+                runner: Any = None) -> Generator:
         """A sliding window per wave: start instances while both the deployment's and the
-        zone's minimum allow; stop when they cannot; bake between zones."""
+        zone's minimum allow; stop when they cannot; bake between zones. Returns
+        ``(total, succeeded, failed, agent_failures)``; ``runner(target)`` runs one instance
+        (default: all its events)."""
+        runner = runner or self.lifecycle.run
         env = self.engine.env
         total = sum(len(w[0]) for w in waves)
         failed = succeeded = agent_failures = 0
@@ -132,8 +146,7 @@ class ServerInPlace:
                                                  len(running), len(pending)))
                 for _ in range(count):
                     target_id = pending.pop(0)
-                    running[target_id] = env.process(
-                        self.lifecycle.run(self.d.targets[target_id]))
+                    running[target_id] = env.process(runner(self.d.targets[target_id]))
                 if not running:
                     break
                 yield env.any_of(list(running.values()))
@@ -149,9 +162,9 @@ class ServerInPlace:
                 break
             if bake:
                 yield env.timeout(bake)
-        self._verdict(total, required, succeeded, failed, agent_failures)
+        return total, succeeded, failed, agent_failures
 
-    def _verdict(self, total: int, required: int, succeeded: int, failed: int,
+    def _verdict(self, required: int, total: int, succeeded: int, failed: int,
                  agent_failures: int) -> None:
         if self.d.stop_requested:
             self.wf.finish("Stopped", "MANUAL_STOP", "The deployment was stopped by a user.")

@@ -41,13 +41,14 @@ class Timing:
     HEALTH_CHECK = 30.0 * 5
 
 
-#: compute platform → strategy class (constructed with the workflow; has ``execute()``)
-STRATEGIES: dict[str, type] = {}
+#: compute platform → strategy factory (called with the workflow; returns an object with
+#: ``execute()``, a generator)
+STRATEGIES: dict[str, Any] = {}
 
 
 def strategy(platform: str) -> Any:
-    """Register a strategy class for a compute platform (a class decorator)."""
-    def register(cls: type) -> type:
+    """Register a strategy factory for a compute platform (a decorator)."""
+    def register(cls: Any) -> Any:
         STRATEGIES[platform] = cls
         return cls
     return register
