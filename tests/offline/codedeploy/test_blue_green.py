@@ -110,3 +110,33 @@ def test_discover_existing_needs_target_instances(aws, role_arn):
         aws("codedeploy").create_deployment(applicationName="app", deploymentGroupName="web",
                                             revision=fleet.revision(aws))
     assert err.value.response["Error"]["Code"] == "InvalidTargetInstancesException"
+
+
+def test_copy_auto_scaling_group(aws, role_arn):
+    """COPY_AUTO_SCALING_GROUP deploys to a copy of the group's ASG and retires the original."""
+    ec2, autoscaling = aws("ec2"), aws("autoscaling")
+    template = ec2.create_launch_template(LaunchTemplateName="web", LaunchTemplateData={
+        "ImageId": "ami-12c6146b", "InstanceType": "t3.micro"})["LaunchTemplate"]
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="web-asg", MinSize=2, MaxSize=2, DesiredCapacity=2,
+        AvailabilityZones=["us-east-1a"],
+        LaunchTemplate={"LaunchTemplateId": template["LaunchTemplateId"], "Version": "$Latest"})
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    aws("elbv2").create_target_group(Name="web-tg", Protocol="HTTP", Port=80, VpcId=vpc)
+    fleet.group(aws, role_arn, ec2TagFilters=[], autoScalingGroups=["web-asg"],
+                deploymentStyle={"deploymentType": "BLUE_GREEN",
+                                 "deploymentOption": "WITH_TRAFFIC_CONTROL"},
+                blueGreenDeploymentConfiguration={
+                    "greenFleetProvisioningOption": {"action": "COPY_AUTO_SCALING_GROUP"},
+                    "terminateBlueInstancesOnDeploymentSuccess": {"action": "TERMINATE"}},
+                loadBalancerInfo={"targetGroupInfoList": [{"name": "web-tg"}]})
+    info = fleet.deploy(aws, fleet.revision(aws))
+    assert info["status"] == "Succeeded", info.get("errorInformation")
+    copy = f"CodeDeploy_web_{info['deploymentId']}"
+    names = [g["AutoScalingGroupName"] for g in
+             autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"]]
+    assert names == [copy]
+    assert info["deploymentOverview"]["Succeeded"] == 4  # 2 Blue + 2 Green
+    group = aws("codedeploy").get_deployment_group(
+        applicationName="app", deploymentGroupName="web")["deploymentGroupInfo"]
+    assert [a["name"] for a in group["autoScalingGroups"]] == [copy]

@@ -301,3 +301,22 @@ def test_zonal_config_deploys_one_zone_at_a_time_with_bake(aws, role_arn):
     assert len({start for start, _ in a}) == 1  # a zone's instances start together
     gap = (min(start for start, _ in b) - max(end for _, end in a)).total_seconds()
     assert gap >= 600
+
+
+def test_deployment_instances_and_batch_get(aws, role_arn):
+    """The older instance APIs and batch_get_deployments describe the same deployment."""
+    ids = fleet.launch(aws, 2)
+    fleet.group(aws, role_arn, deploymentConfigName="CodeDeployDefault.AllAtOnce")
+    info = fleet.deploy(aws, fleet.revision(aws))
+    codedeploy = aws("codedeploy")
+    listed = codedeploy.list_deployment_instances(deploymentId=info["deploymentId"],
+                                                  instanceStatusFilter=["Succeeded"])
+    assert sorted(listed["instancesList"]) == ids
+    summaries = codedeploy.batch_get_deployment_instances(
+        deploymentId=info["deploymentId"], instanceIds=ids + ["i-nope"])
+    assert sorted(s["instanceId"].rsplit("/", 1)[-1] for s in summaries["instancesSummary"]) == ids
+    assert "i-nope" in summaries["errorMessage"]
+    batch = codedeploy.batch_get_deployments(deploymentIds=[info["deploymentId"], "d-NOPE12345"])
+    assert [d["deploymentId"] for d in batch["deploymentsInfo"]] == [info["deploymentId"]]
+    revisions = codedeploy.list_application_revisions(applicationName="app", deployed="include")
+    assert len(revisions["revisions"]) == 1
