@@ -148,3 +148,11 @@ def test_maximum_retry_attempts_zero_runs_once(ep, aws):
     aws("lambda").put_function_event_invoke_config(FunctionName="flaky", MaximumRetryAttempts=0)
     aws("lambda").invoke(FunctionName="flaky", InvocationType="Event", Payload=b'{"try": 1}')
     assert functions.recorded(aws) == [{"try": 1}]
+
+
+def test_deprecated_invoke_async_runs_the_handler(ep, aws):
+    """InvokeAsync answers Status 202 and the handler runs asynchronously."""
+    functions.recorder(aws)
+    answer = aws("lambda").invoke_async(FunctionName="recorder", InvokeArgs=b'{"old": "api"}')
+    assert answer["Status"] == 202
+    assert functions.recorded(aws) == [{"old": "api"}]
