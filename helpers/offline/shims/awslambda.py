@@ -196,7 +196,9 @@ def _run(response: Any, endpoint: Any, name: str, qualifier: str | None, mode: s
     if mode == "DryRun":
         return 204, dict(headers, status="204"), ""
     if endpoint is None:
-        raise RuntimeError("lambda invoke outside an offline endpoint request")
+        raise RuntimeError("lambda invoke runs handlers only on the offline endpoint "
+                           "(helpers.offline.endpoint.Endpoint); moto's in-process mock has no "
+                           "runtime — start the endpoint and point the client at its URL")
     if mode == "Event":
         runtime.invoke_async(endpoint, name, payload, qualifier=qualifier, account_id=account,
                              region=region)
