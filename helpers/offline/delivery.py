@@ -2,9 +2,8 @@
 
 Deliveries (events to Lambda, SNS to Lambda, ``Invoke`` with ``Event``) need the endpoint: its
 engine runs them as real work, its job environment runs the handler. moto's handlers do not know
-which endpoint serves them. :func:`current` finds it: an endpoint
-set with :func:`using` (the emulator's own calls, e.g. :func:`helpers.offline.events.publish`),
-else the :class:`~helpers.offline.router.Router` that is serving the request on this thread.
+which endpoint serves them. :func:`current` finds it: the router serves every request inside
+:func:`using`, and so do the emulator's own calls (e.g. :func:`helpers.offline.events.publish`).
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,17 +31,4 @@ def using(endpoint: Any) -> Iterator[None]:
 
 def current() -> Any:
     """The endpoint serving the current call, or None outside any endpoint."""
-    endpoint = _current.get()
-    if endpoint is not None:
-        return endpoint
-    from helpers.offline.router import Router
-
-    # The router does not pass itself down to moto; find it on this thread's stack.
-    frame = sys._getframe(1)
-    while frame is not None:
-        candidate = frame.f_locals.get("self")
-        if isinstance(candidate, Router):
-            return candidate.endpoint
-        frame = frame.f_back
-    return None
-
+    return _current.get()

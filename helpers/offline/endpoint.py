@@ -133,12 +133,21 @@ class Endpoint:
         """A boto3 client of the endpoint itself, signed with the endpoint's own job key."""
         if service not in self._clients:
             import boto3
+            import botocore.session
             from botocore.config import Config
 
-            self._clients[service] = boto3.client(
-                service, endpoint_url=self.url, region_name=REGION,
-                aws_access_key_id=self._client_key, aws_secret_access_key="cdw-offline-secret",
-                config=Config(retries={"max_attempts": 1}))
+            # A session that reads no profile or config file: the learner's AWS_PROFILE (which
+            # may not even exist here) must not leak into the endpoint's own calls.
+            nothing = (None, None, None, None)
+            core_session = botocore.session.Session(session_vars={
+                "profile": nothing,
+                "config_file": (None, None, os.devnull, None),
+                "credentials_file": (None, None, os.devnull, None)})
+            session = boto3.session.Session(
+                botocore_session=core_session, aws_access_key_id=self._client_key,
+                aws_secret_access_key="cdw-offline-secret", region_name=REGION)
+            self._clients[service] = session.client(
+                service, endpoint_url=self.url, config=Config(retries={"max_attempts": 1}))
         return self._clients[service]
 
     def job_env(self, label: str, extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -68,6 +68,7 @@ class Hold:
 @dataclass
 class _Job:
     seq: int
+    generation: int
     done: simpy.Event
     result: Any = None
     error: BaseException | None = None
@@ -91,6 +92,8 @@ class Engine:
         self._stop = False
         self._thread: threading.Thread | None = None
         self._ident: int | None = None
+        # Commands queued or running; kept across resets (a reset is itself a command).
+        self._pending = 0
         #: How many times the loop has turned (tests use it to prove there is no busy-waiting).
         self.iterations = 0
         self._reset_state(scale, epoch, seed)
@@ -106,8 +109,9 @@ class Engine:
         self._holds: dict[int, Hold] = {}
         self._jobs: dict[int, _Job] = {}
         self._seq = itertools.count()
+        # Work still running at a reset belongs to the old generation: its completion is dropped.
+        self._generation = getattr(self, "_generation", 0) + 1
         self._inflight = 0
-        self._pending = 0
         # Finite scale: virtual time v0 corresponds to wall time w0.
         self._v0 = 0.0
         self._w0 = time.monotonic()
@@ -322,7 +326,7 @@ class Engine:
         """
         from helpers.offline import work
 
-        job = _Job(seq=next(self._seq), done=self.env.event())
+        job = _Job(seq=next(self._seq), generation=self._generation, done=self.env.event())
         self._jobs[job.seq] = job
         self._inflight += 1
         started = self.env.now
@@ -347,6 +351,8 @@ class Engine:
         self._queue.put((lambda: self._complete(job), Future()))
 
     def _complete(self, job: _Job) -> None:
+        if job.generation != self._generation:
+            return  # started before a reset: its process and clock are gone
         job.finished = True
         self._inflight -= 1
         if self.scale != MAX:

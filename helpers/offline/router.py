@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from helpers.offline import identity, protocol
+from helpers.offline import delivery, identity, protocol
 from helpers.offline.shims import core
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,11 @@ class Router:
         self.mounts: dict[str, Any] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        # moto's handlers and the shims find the endpoint serving them through this context.
+        with delivery.using(self.endpoint):
+            return self._route(environ, start_response)
+
+    def _route(self, environ: dict[str, Any], start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_cdw/"):
             return self.control(environ, start_response)

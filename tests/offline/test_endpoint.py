@@ -184,3 +184,10 @@ def test_aws_cli_works_against_the_endpoint(ep, aws):
     who = subprocess.run([aws_cli, "sts", "get-caller-identity", "--query", "Account"],
                          env=env, capture_output=True, text=True, timeout=120)
     assert json.loads(who.stdout) == "123456789012"
+
+
+def test_endpoint_client_ignores_the_learners_profile(ep, monkeypatch):
+    """The endpoint's own client works even when AWS_PROFILE names a profile that is not there."""
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    ep._clients.clear()
+    assert ep.client("s3").list_buckets()["Buckets"] == []

@@ -193,3 +193,22 @@ def test_set_scale_keeps_virtual_time(engine):
     assert engine.now_seconds() >= 100
     engine.set_scale("max")
     assert engine.scale == MAX
+
+
+def test_work_running_at_a_reset_does_not_corrupt_the_new_clock(engine):
+    """A job that finishes after a reset is dropped; later jobs still complete and settle."""
+    import threading
+
+    gate = threading.Event()
+    engine.call(lambda: engine.process(engine.run_work(gate.wait, modelled=5)))
+    engine.reset(epoch=FIXED_EPOCH, seed=1)
+    gate.set()
+    done = []
+
+    def proc():
+        yield from engine.run_work(lambda: None, modelled=3)
+        done.append(engine.env.now)
+
+    engine.call(lambda: engine.process(proc()))
+    assert engine.settle(timeout=30)
+    assert done == [3]
