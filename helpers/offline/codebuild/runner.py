@@ -21,7 +21,7 @@ from typing import Any
 
 import simpy
 
-from helpers.offline.codebuild import buildenv, notify, storage
+from helpers.offline.codebuild import buildenv, download, notify
 from helpers.offline.codebuild.cwlogs import BuildLog
 from helpers.offline.codebuild.models import discard_dir
 from helpers.offline.codebuild.shell import BuildShell
@@ -181,7 +181,7 @@ class BuildRun:
     def download(self):
         """DOWNLOAD_SOURCE: sources, buildspec, variables, the shell. False when it failed."""
         self.begin("DOWNLOAD_SOURCE")
-        result = yield from self.engine.run_work(self._download_work, modelled=0)
+        result = yield from self.engine.run_work(lambda: download.prepare(self), modelled=0)
         yield self.engine.env.timeout(SECONDS["DOWNLOAD_SOURCE"])
         ok, code, message, resolved = result
         if resolved is not None:
@@ -189,86 +189,6 @@ class BuildRun:
         self.end("SUCCEEDED" if ok else "FAILED", code, message)
         yield from self.flush()
         return ok
-
-    def _download_work(self) -> tuple[bool, str, str, str | None]:
-        assert self.root is not None
-        src = self.root / "src"
-        build, resolved = self.build, None
-        self.log.agent(self.now(), f"CODEBUILD_SRC_DIR={src}")
-        try:
-            secondary = {}
-            for source in [build["source"], *build.get("secondarySources", [])]:
-                ident = source.get("sourceIdentifier")
-                dest = src if source is build["source"] else self.root / f"src-{ident}"
-                dest.mkdir(exist_ok=True)
-                if ident and source is not build["source"]:
-                    secondary[ident] = str(dest)
-                got = self._fetch(source, dest, source is build["source"])
-                if source is build["source"]:
-                    resolved = got
-            text, where = self._buildspec_text(src)
-            self.log.agent(self.now(), f"YAML location is {where}")
-            self.spec = specs.parse(text, filename=Path(where).name)
-            self.resolved = buildenv.resolve(self.endpoint, self.spec,
-                                             build["environment"].get("environmentVariables", []),
-                                             self.override_vars)
-        except storage.StorageError as err:
-            return False, err.code, err.message, resolved
-        except specs.BuildspecError as err:
-            return False, "YAML_FILE_ERROR", str(err), resolved
-        except buildenv.VariableError as err:
-            return False, err.code, err.message, resolved
-        self.log.secrets = self.resolved.secrets
-        self.log.agent(self.now(), "Processing environment variables")
-        env = dict(self.resolved.values)
-        env.update(buildenv.builtins(build, self.project, str(src), secondary,
-                                     str(self.root / "home"), str(self.root / "tmp")))
-        if resolved:
-            env["CODEBUILD_RESOLVED_SOURCE_VERSION"] = resolved
-        shell = "bash" if self.spec.shell in ("bash", "/bin/bash") else "/bin/sh"
-        self.shell = BuildShell(self.root, shell, self.endpoint.job_env(
-            f"codebuild/{self.build_id}", env), src, model_sleep=self.engine.scale == MAX)
-        self.shell.start()
-        self.log.agent(self.now(), f"Moving to directory {src}")
-        return True, "", "", resolved
-
-    def _fetch(self, source: dict[str, Any], dest: Path, primary: bool) -> str | None:
-        kind = source.get("type")
-        version = self.build.get("sourceVersion") if primary else None
-        if kind == "NO_SOURCE":
-            return None
-        if kind in ("S3", "CODEPIPELINE") and source.get("location"):
-            storage.download_s3(self.endpoint, source["location"], dest, version)
-            return None
-        if kind == "CODECOMMIT":
-            env = self.endpoint.job_env(f"codebuild/{self.build_id}/source")
-            return storage.clone_codecommit(self.endpoint, env, source["location"], dest,
-                                            version)
-        if kind == "CODEPIPELINE":
-            raise storage.StorageError("a CODEPIPELINE source is given by the pipeline that "
-                                       "starts the build; start it from CodePipeline")
-        raise storage.StorageError(f"source type {kind} is not available offline; use "
-                                   "S3, CODECOMMIT or NO_SOURCE")
-
-    def _buildspec_text(self, src: Path) -> tuple[str, str]:
-        value = self.buildspec_text or "buildspec.yml"
-        if "\n" in value or value.lstrip().startswith("version"):
-            return value, "inline buildspec"
-        if value.startswith("arn:aws:s3:::"):
-            s3 = self.endpoint.client("s3")
-            bucket, _, key = value.removeprefix("arn:aws:s3:::").partition("/")
-            try:
-                return s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode(), value
-            except s3.exceptions.ClientError:
-                raise specs.BuildspecError([specs.Problem(
-                    key, 1, "", "YAML file does not exist", f"upload it to s3://{bucket}/{key}")
-                ]) from None
-        path = src / value
-        if not path.is_file():
-            raise specs.BuildspecError([specs.Problem(
-                value, 1, "", "YAML file does not exist",
-                f"add {value} at the root of the source, or set the project's buildspec")])
-        return path.read_text(), str(path)
 
     # -- the buildspec phases ---------------------------------------------------------------------
 
