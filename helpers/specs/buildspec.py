@@ -12,12 +12,16 @@ passes there. The keys and values follow reference §B.2 (build-spec-ref). Intro
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from helpers.specs.yamlcheck import Command, NodeChecker, Problem, SpecError
+
+__all__ = ["ArtifactSpec", "Buildspec", "BuildspecError", "Command", "Phase", "Problem",
+           "ReportSpec", "load", "parse", "problems"]
 
 PHASES = ("install", "pre_build", "build", "post_build")
 FILE_FORMATS = ("JUNITXML", "CUCUMBERJSON", "NUNITXML", "NUNIT3XML", "TESTNGXML",
@@ -36,39 +40,10 @@ _KEYS = {
     "proxy": ("upload-artifacts", "logs"),
 }
 _ON_FAILURE = re.compile(r"^(ABORT|CONTINUE|RETRY(-(?P<count>\d+))?(-(?P<regex>.+))?)$")
-_BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a buildspec: where, what, and how to fix it."""
-
-    file: str
-    line: int
-    where: str
-    message: str
-    fix: str
-
-    def __str__(self) -> str:
-        where = f" {self.where}:" if self.where else ""
-        return f"{self.file} line {self.line}:{where} {self.message} — {self.fix}"
-
-
-class BuildspecError(ValueError):
+class BuildspecError(SpecError):
     """A buildspec that CodeBuild would reject (YAML_FILE_ERROR)."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-        super().__init__(f"{problems[0]}{more}")
-
-
-@dataclass
-class Command:
-    """One entry of ``commands`` or ``finally``, with its line in the file."""
-
-    text: str
-    line: int
 
 
 @dataclass
@@ -153,86 +128,8 @@ def problems(text: str, filename: str = "buildspec.yml") -> list[Problem]:
     return checker.problems
 
 
-class _Checker:
-    """Walks the YAML node tree (which keeps line numbers) and builds a :class:`Buildspec`."""
-
-    def __init__(self, filename: str) -> None:
-        self.file = filename
-        self.problems: list[Problem] = []
-
-    def add(self, node: yaml.Node | None, where: str, message: str, fix: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 1
-        self.problems.append(Problem(self.file, line, where, message, fix))
-
-    # -- generic node helpers ------------------------------------------------------------------
-
-    def mapping(self, node: yaml.Node, where: str, allowed: tuple[str, ...] | None
-                ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-        if not isinstance(node, yaml.MappingNode):
-            self.add(node, where, "expected a mapping of keys to values",
-                     "indent the keys under it, `key: value`, one per line")
-            return {}
-        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in out:
-                self.add(key_node, where, f"key '{key}' appears twice",
-                         "keep one of them; YAML would silently drop the first")
-                continue
-            if allowed is not None and key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"use one of {list(allowed)}"
-                self.add(key_node, where, f"unknown key '{key}'", hint)
-                continue
-            out[key] = (key_node, value_node)
-        return out
-
-    def scalar(self, node: yaml.Node, where: str) -> str | None:
-        if isinstance(node, yaml.ScalarNode):
-            return "" if node.tag.endswith(":null") else str(node.value)
-        kind = "a list" if isinstance(node, yaml.SequenceNode) else "keys under it"
-        self.add(node, where, f"expected a single value but found {kind}",
-                 "quote the value, or check the indentation of the lines below")
-        return None
-
-    def boolean(self, node: yaml.Node, where: str) -> bool:
-        value = self.scalar(node, where)
-        if value is None:
-            return False
-        if value.lower() not in _BOOLS:
-            self.add(node, where, f"'{value}' is not yes/no", "write yes or no")
-            return False
-        return _BOOLS[value.lower()]
-
-    def strings(self, node: yaml.Node, where: str) -> list[Command]:
-        """A list of strings; a single string is accepted as a list of one."""
-        if isinstance(node, yaml.ScalarNode):
-            value = self.scalar(node, where)
-            return [Command(value, node.start_mark.line + 1)] if value else []
-        if not isinstance(node, yaml.SequenceNode):
-            self.add(node, where, "expected a list", "write one `- item` per line")
-            return []
-        out = []
-        for i, item in enumerate(node.value):
-            if not isinstance(item, yaml.ScalarNode):
-                self.add(item, f"{where}[{i}]",
-                         "expected a string but found " + (
-                             "subkeys (a ': ' inside the command?)"
-                             if isinstance(item, yaml.MappingNode) else "a nested list"),
-                         "quote the whole command, e.g. - 'echo \"a: b\"'")
-                continue
-            out.append(Command(str(item.value), item.start_mark.line + 1))
-        return out
-
-    def string_map(self, node: yaml.Node, where: str) -> dict[str, str]:
-        out = {}
-        for key, (_, value) in self.mapping(node, where, None).items():
-            text = self.scalar(value, f"{where}.{key}")
-            if text is not None:
-                out[key] = text
-        return out
-
-    # -- sections ----------------------------------------------------------------------------
+class _Checker(NodeChecker):
+    """Builds a :class:`Buildspec` from the node tree, section by section."""
 
     def run(self, text: str) -> Buildspec | None:
         try:
