@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from helpers.offline.codedeploy.api_revisions import check_revision
 from helpers.offline.codedeploy.common import read, write
-from helpers.offline.codedeploy.deployments import ACTIVE, FINAL, Deployment, new_deployment_id
+from helpers.offline.codedeploy.deployments import ACTIVE, FINAL, Deployment
+from helpers.offline.codedeploy.launch import launch
 from helpers.offline.codedeploy.paging import page
-from helpers.offline.codedeploy.workflow import DeploymentWorkflow
 from helpers.offline.services import Request, ServiceError
 
+#: compute platforms with a deployment strategy (Lambda and ECS: issue 6)
+STRATEGY_PLATFORMS = ("Server", "Lambda", "ECS")
 STATUSES = ("Created", "Queued", "InProgress", "Baking", "Succeeded", "Failed", "Stopped", "Ready")
 
 
@@ -58,43 +59,24 @@ class DeploymentsApi:
                                    f"The deployment group {app['applicationName']}/"
                                    f"{group['deploymentGroupName']} already has an active "
                                    f"deployment {other.deployment_id}.")
-        if app["computePlatform"] != "Server":
+        if app["computePlatform"] not in STRATEGY_PLATFORMS:
             raise ServiceError("InvalidComputePlatformException",
                                f"{app['computePlatform']} deployments are not emulated yet.")
-        now = self.engine.now()
-        deployment_id = new_deployment_id(self.engine.random)
-        last = group.get("lastSuccessfulDeployment")
-        deployment = Deployment(
-            deployment_id, app["applicationName"], group["deploymentGroupName"],
-            group["deploymentGroupId"], config, copy.deepcopy(revision), now,
-            compute_platform=app["computePlatform"], description=params.get("description"),
-            ignore_stop_failures=bool(params.get("ignoreApplicationStopFailures")),
-            file_exists_behavior=behaviour, style=copy.deepcopy(group["deploymentStyle"]),
-            previous_revision=copy.deepcopy(group.get("targetRevision")) if last else None)
-        if group.get("loadBalancerInfo"):
-            deployment.extra["loadBalancerInfo"] = group["loadBalancerInfo"]
-        style = group["deploymentStyle"]
-        if style.get("deploymentType") == "BLUE_GREEN":
-            options = group.get("blueGreenDeploymentConfiguration") or {}
-            deployment.extra["blueGreenDeploymentConfiguration"] = copy.deepcopy(options)
-            action = (options.get("greenFleetProvisioningOption") or {}).get(
-                "action", "DISCOVER_EXISTING")
-            if params.get("targetInstances"):
-                deployment.extra["targetInstances"] = copy.deepcopy(params["targetInstances"])
-            elif action == "DISCOVER_EXISTING":
-                raise ServiceError("InvalidTargetInstancesException",
-                                   "A blue/green deployment that discovers existing instances "
-                                   "needs targetInstances (tagFilters, ec2TagSet or "
-                                   "autoScalingGroups) naming the replacement fleet.")
-        backend.deployments[deployment_id] = deployment
-        record = self.revision_record(request, app["applicationName"], revision, create=True)
-        info = record["genericRevisionInfo"]
-        info.setdefault("firstUsedTime", now)
-        info["lastUsedTime"] = now
-        if group["deploymentGroupName"] not in info["deploymentGroups"]:
-            info["deploymentGroups"].append(group["deploymentGroupName"])
-        DeploymentWorkflow(self, backend, deployment, group, request.account_id,
-                           request.region).start()
+        if (app["computePlatform"] == "Server"
+                and group["deploymentStyle"].get("deploymentType") == "BLUE_GREEN"
+                and not params.get("targetInstances")
+                and ((group.get("blueGreenDeploymentConfiguration") or {}).get(
+                    "greenFleetProvisioningOption") or {}).get(
+                    "action", "DISCOVER_EXISTING") == "DISCOVER_EXISTING"):
+            raise ServiceError("InvalidTargetInstancesException",
+                               "A blue/green deployment that discovers existing instances "
+                               "needs targetInstances (tagFilters, ec2TagSet or "
+                               "autoScalingGroups) naming the replacement fleet.")
+        deployment = launch(self, backend, app, group, {**params, "revision": revision,
+                                                        "deploymentConfigName": config,
+                                                        "fileExistsBehavior": behaviour},
+                            request.account_id, request.region)
+        deployment_id = deployment.deployment_id
         return {"deploymentId": deployment_id}
 
     @read
@@ -150,6 +132,9 @@ class DeploymentsApi:
                                f"Deployment {deployment.deployment_id} is already "
                                f"{deployment.status}.")
         deployment.stop_requested = True
+        deployment.stop_reason = ("MANUAL_STOP", "The deployment was stopped by a user.")
+        if request.params.get("autoRollbackEnabled") is not None:
+            deployment.stop_rollback = bool(request.params["autoRollbackEnabled"])
         if deployment.status == "Created":
             deployment.status = "Stopped"
             deployment.complete_time = self.engine.now()

@@ -65,7 +65,12 @@ class RevisionsApi:
     def revision_record(self, request: Request, app: str, revision: dict[str, Any],
                         create: bool = False) -> dict[str, Any] | None:
         """The record of a revision of ``app`` (created when ``create``)."""
-        revisions = self.backend(request).revisions
+        return self.revision_record_for(self.backend(request), app, revision, create)
+
+    def revision_record_for(self, backend: Any, app: str, revision: dict[str, Any],
+                            create: bool = True) -> dict[str, Any] | None:
+        """The record of a revision of ``app`` in ``backend`` (created when ``create``)."""
+        revisions = backend.revisions
         key = (app, revision_key(revision))
         if key not in revisions and create:
             revisions[key] = {"revisionLocation": copy.deepcopy(revision),

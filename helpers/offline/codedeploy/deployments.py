@@ -87,6 +87,9 @@ class Deployment:
     extra: dict[str, Any] = field(default_factory=dict)
     #: set by StopDeployment; the workflow checks it between events
     stop_requested: bool = False
+    #: why it was stopped (error code, message), and StopDeployment's autoRollbackEnabled
+    stop_reason: tuple[str, str] | None = None
+    stop_rollback: bool | None = None
     #: waits the API can end: "ready" (an engine Hold), "termination" (a SimPy event)
     waits: dict[str, Any] = field(default_factory=dict, repr=False)
 

@@ -167,7 +167,8 @@ class ServerInPlace:
     def _verdict(self, required: int, total: int, succeeded: int, failed: int,
                  agent_failures: int) -> None:
         if self.d.stop_requested:
-            self.wf.finish("Stopped", "MANUAL_STOP", "The deployment was stopped by a user.")
+            self.wf.finish("Stopped", *(self.d.stop_reason or (
+                "MANUAL_STOP", "The deployment was stopped by a user.")))
         elif succeeded + failed == total and scheduler.verdict(required, succeeded):
             self.wf.finish("Succeeded")
         elif failed and agent_failures == failed:

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Generator
 from typing import Any
 
-from helpers.offline.codedeploy import triggers
+from helpers.offline.codedeploy import guards, triggers
 from helpers.offline.codedeploy.deployments import Deployment
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,9 @@ class DeploymentWorkflow:
             "applicationName": d.application, "deploymentGroupName": d.group_name})
         self.publish_deployment("START")
         triggers.notify(self, "DeploymentStart")
+        alarms = guards.alarm_config(self)
+        if alarms:
+            self.engine.process(guards.watch_alarms(self, alarms))
         try:
             from helpers.offline.codedeploy import server  # noqa: F401 - registers Server
 
@@ -127,6 +130,8 @@ class DeploymentWorkflow:
                                            "Failed": "DeploymentFailure",
                                            "Stopped": "DeploymentStop"}[status])
         log.info("deployment %s %s%s", d.deployment_id, status, f" ({code})" if code else "")
+        if status != "Succeeded":
+            guards.maybe_rollback(self, status, code)
 
     def publish_deployment(self, state: str) -> None:
         """A ``CodeDeploy Deployment State-change Notification`` (§A.12)."""

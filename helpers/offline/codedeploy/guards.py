@@ -1,0 +1,101 @@
+"""What can stop or undo a deployment on its own: CloudWatch alarms and automatic rollbacks
+(§A.7)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator
+from typing import Any
+
+from helpers.offline.codedeploy import triggers
+from helpers.offline.codedeploy.deployments import FINAL
+from helpers.offline.engine import HoldExpired
+
+log = logging.getLogger(__name__)
+
+#: How often alarms are read while a deployment runs (virtual seconds; AWS does not say).
+ALARM_POLL = 60.0
+
+
+def alarm_config(wf: Any) -> dict[str, Any] | None:
+    """The alarm configuration in force (the deployment's override wins), if it watches any."""
+    config = wf.deployment.extra.get("overrideAlarmConfiguration") or \
+        wf.group.get("alarmConfiguration") or {}
+    if config.get("enabled") and config.get("alarms"):
+        return config
+    return None
+
+
+def watch_alarms(wf: Any, config: dict[str, Any]) -> Generator:
+    """A process: read the alarms every minute; stop the deployment when one is in ALARM (or,
+    unless ``ignorePollAlarmFailure``, when one cannot be read)."""
+    d, engine = wf.deployment, wf.engine
+    names = [a["name"] for a in config["alarms"]]
+    cloudwatch = wf.endpoint.client("cloudwatch")
+
+    def poll() -> tuple[list[str], list[str]]:
+        found = cloudwatch.describe_alarms(AlarmNames=names)["MetricAlarms"]
+        states = {a["AlarmName"]: a["StateValue"] for a in found}
+        return ([n for n in names if states.get(n) == "ALARM"],
+                [n for n in names if n not in states])
+    while d.status not in FINAL:
+        if d.status == "Ready" and "ready" in d.waits:
+            # Nothing shifts while waiting for continue_deployment; look again afterwards.
+            try:
+                yield d.waits["ready"].event
+            except HoldExpired:
+                return
+            continue
+        in_alarm, missing = yield from engine.run_work(poll, modelled=0)
+        if d.status in FINAL:
+            return
+        if in_alarm or (missing and not config.get("ignorePollAlarmFailure")):
+            d.stop_requested = True
+            d.stop_reason = ("ALARM_ACTIVE", (
+                f"One or more alarms have been activated: {', '.join(in_alarm)}" if in_alarm
+                else f"The alarms {', '.join(missing)} could not be read; set "
+                     "ignorePollAlarmFailure to deploy anyway."))
+            log.info("deployment %s stopping: %s", d.deployment_id, d.stop_reason[1])
+            return
+        yield engine.env.timeout(ALARM_POLL)
+
+
+def maybe_rollback(wf: Any, status: str, code: str | None) -> None:
+    """After a failed or stopped deployment, start the rollback its configuration asks for."""
+    from helpers.offline.codedeploy.launch import launch
+
+    d = wf.deployment
+    config = d.extra.get("autoRollbackConfiguration") or {}
+    event = ("DEPLOYMENT_FAILURE" if status == "Failed" else
+             "DEPLOYMENT_STOP_ON_ALARM" if code == "ALARM_ACTIVE" else
+             "DEPLOYMENT_STOP_ON_REQUEST")
+    wanted = bool(config.get("enabled")) and event in (config.get("events") or [])
+    if event == "DEPLOYMENT_STOP_ON_REQUEST" and d.stop_rollback is not None:
+        wanted = d.stop_rollback
+    if not wanted or d.creator == "codeDeployRollback":
+        return
+    backend = wf.backend
+    group = backend.groups.get((d.application, d.group_name))
+    app = backend.applications.get(d.application)
+    last = (group or {}).get("lastSuccessfulDeployment")
+    if group is None or app is None or not last or not group.get("targetRevision"):
+        d.extra["rollbackInfo"] = {"rollbackMessage": "The deployment could not be rolled back: "
+                                                      "the deployment group has no previous "
+                                                      "successful deployment."}
+        return
+    if d.style.get("deploymentType") == "BLUE_GREEN":
+        d.extra["rollbackInfo"] = {"rollbackMessage": "Blue/green rollbacks are not emulated "
+                                                      "offline (see docs/offline-differences.md)."}
+        return
+    previous = backend.deployments.get(last["deploymentId"])
+    params = {"revision": group["targetRevision"], "deploymentConfigName": d.config_name,
+              "fileExistsBehavior": previous.file_exists_behavior if previous else "DISALLOW",
+              "ignoreApplicationStopFailures": d.ignore_stop_failures}
+    new = launch(wf.service, backend, app, group, params, wf.account, wf.region,
+                 creator="codeDeployRollback")
+    new.extra["rollbackInfo"] = {"rollbackTriggeringDeploymentId": d.deployment_id}
+    d.extra["rollbackInfo"] = {"rollbackDeploymentId": new.deployment_id,
+                               "rollbackMessage": f"Rollback deployment {new.deployment_id} "
+                                                  "is in progress."}
+    triggers.notify(wf, "DeploymentRollback")
+    log.info("deployment %s: rolling back with %s", d.deployment_id, new.deployment_id)
