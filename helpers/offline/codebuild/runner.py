@@ -106,12 +106,18 @@ class BuildRun:
             self.failure = status
         self._events.append((notify.PHASE_CHANGE, notify.phase_change(self.build, entry)))
 
-    def flush(self):
-        """Write the log lines and publish the events gathered so far (real work, no time)."""
+    def flush(self, final: bool = False):
+        """Publish the events gathered so far and write the log (real work, no time).
+
+        Under ``max`` outside readers only see a settled build, so the log is written once, at
+        the end (each write is an HTTP call); under a finite scale it is written phase by phase.
+        """
         events, self._events = self._events, []
+        write_log = final or self.engine.scale != MAX
 
         def send() -> None:
-            self.log.flush()
+            if write_log:
+                self.log.flush()
             for detail_type, detail in events:
                 notify.publish(self.endpoint, self.account_id, self.region, detail_type,
                                detail, self.build["arn"])
@@ -329,7 +335,7 @@ class BuildRun:
         build["endTime"] = self.now()
         build["buildStatus"] = self.failure or "SUCCEEDED"
         self.state_event(build["buildStatus"])
-        yield from self.flush()
+        yield from self.flush(final=True)
         self.backend.runs.pop(self.build_id, None)
 
     def discard(self) -> None:
