@@ -150,3 +150,38 @@ def test_state_change_events_reach_eventbridge(aws, role_arn):
     assert ("CodeDeploy Instance State-change Notification", "SUCCESS") in states
     instance_event = next(e for e in seen if e["detail"].get("instanceId") == ids[0])
     assert instance_event["detail"]["deploymentId"] == info["deploymentId"]
+
+
+def test_tag_set_is_or_within_groups_and_across(aws, role_arn):
+    """ec2TagSet: an instance must match one tag of every group."""
+    both = fleet.launch(aws, 1, {"env": "prod", "tier": "web"})
+    also = fleet.launch(aws, 1, {"env": "stage", "tier": "web"})
+    fleet.launch(aws, 1, {"env": "prod"})  # no tier: misses the second group
+    fleet.launch(aws, 1, {"tier": "web"})  # no env: misses the first group
+    fleet.group(aws, role_arn, ec2TagFilters=[], ec2TagSet={"ec2TagSetList": [
+        [{"Key": "env", "Value": "prod", "Type": "KEY_AND_VALUE"},
+         {"Key": "env", "Value": "stage", "Type": "KEY_AND_VALUE"}],
+        [{"Key": "tier", "Type": "KEY_ONLY"}]]},
+        deploymentConfigName="CodeDeployDefault.AllAtOnce")
+    info = fleet.deploy(aws, fleet.revision(aws))
+    assert sorted(fleet.events(aws, info["deploymentId"])) == sorted(both + also)
+
+
+def test_unhealthy_instances_are_deployed_first(aws, role_arn, ep):
+    """After a failure, the next deployment starts with the instance that failed."""
+    ids = fleet.launch(aws, 3)
+    fleet.group(aws, role_arn, deploymentConfigName="CodeDeployDefault.AllAtOnce")
+    fleet.deploy(aws, fleet.revision(aws), fileExistsBehavior="OVERWRITE")
+    ep.faults.add({"kind": "hook-failure", "hook": "ValidateService", "instance_id": ids[2]})
+    fleet.deploy(aws, fleet.revision(aws), fileExistsBehavior="OVERWRITE")
+    ep.faults.clear()
+    codedeploy = aws("codedeploy")
+    codedeploy.update_deployment_group(applicationName="app", currentDeploymentGroupName="web",
+                                       deploymentConfigName="CodeDeployDefault.OneAtATime")
+    info = fleet.deploy(aws, fleet.revision(aws), fileExistsBehavior="OVERWRITE")
+    starts = {}
+    for target_id in ids:
+        target = codedeploy.get_deployment_target(deploymentId=info["deploymentId"],
+                                                  targetId=target_id)["deploymentTarget"]
+        starts[target_id] = target["instanceTarget"]["lifecycleEvents"][0]["startTime"]
+    assert min(starts, key=starts.get) == ids[2]
