@@ -18,7 +18,12 @@ ALARM_POLL = 60.0
 
 
 def alarm_config(wf: Any) -> dict[str, Any] | None:
-    """The alarm configuration in force (the deployment's override wins), if it watches any."""
+    """The alarm configuration in force (the deployment's override wins), if it watches any.
+
+    A rollback deployment watches no alarms: the alarm that triggered it is usually still in
+    ALARM and would stop the rollback itself (decision; AWS does not document it)."""
+    if wf.deployment.creator == "codeDeployRollback":
+        return None
     config = wf.deployment.extra.get("overrideAlarmConfiguration") or \
         wf.group.get("alarmConfiguration") or {}
     if config.get("enabled") and config.get("alarms"):
@@ -83,7 +88,8 @@ def maybe_rollback(wf: Any, status: str, code: str | None) -> None:
                                                       "the deployment group has no previous "
                                                       "successful deployment."}
         return
-    if d.style.get("deploymentType") == "BLUE_GREEN":
+    # Lambda and ECS are always blue/green; their strategies roll back (issue 6).
+    if d.compute_platform == "Server" and d.style.get("deploymentType") == "BLUE_GREEN":
         d.extra["rollbackInfo"] = {"rollbackMessage": "Blue/green rollbacks are not emulated "
                                                       "offline (see docs/offline-differences.md)."}
         return
