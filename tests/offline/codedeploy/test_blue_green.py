@@ -140,3 +140,18 @@ def test_copy_auto_scaling_group(aws, role_arn):
     group = aws("codedeploy").get_deployment_group(
         applicationName="app", deploymentGroupName="web")["deploymentGroupInfo"]
     assert [a["name"] for a in group["autoScalingGroups"]] == [copy]
+
+
+def test_termination_wait_is_a_world_timer(aws, role_arn):
+    """Under time scale max the termination wait passes on its own; skipping it afterwards is
+    refused because the deployment already completed."""
+    blue, _, _ = _setup(aws, role_arn, terminate={"action": "TERMINATE",
+                                                  "terminationWaitTimeInMinutes": 120})
+    info = fleet.deploy(aws, fleet.revision(aws), targetInstances=GREEN)
+    assert info["status"] == "Succeeded"
+    assert (info["completeTime"] - info["createTime"]).total_seconds() >= 120 * 60
+    assert set(_states(aws, blue).values()) <= {"shutting-down", "terminated"}
+    with pytest.raises(ClientError) as err:
+        aws("codedeploy").skip_wait_time_for_instance_termination(
+            deploymentId=info["deploymentId"])
+    assert err.value.response["Error"]["Code"] == "DeploymentAlreadyCompletedException"
