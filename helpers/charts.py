@@ -67,3 +67,106 @@ def plot_build_phases(frame: pd.DataFrame, ax: Any = None, label: str = "build_n
     ax.legend(handles=[Patch(color=_PHASE_COLOURS[p], label=p) for p in present],
               loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=5, fontsize=7, frameon=False)
     return ax
+
+
+# -- CodeDeploy (notebook 05) --------------------------------------------------------------------
+
+#: One colour per lifecycle event, in lifecycle order (hooks you script are the saturated ones).
+EVENT_COLOURS = {
+    "ApplicationStop": "#9e9ac8", "DownloadBundle": "#c6dbef", "BeforeInstall": "#6baed6",
+    "Install": "#2171b5", "AfterInstall": "#74c476", "ApplicationStart": "#238b45",
+    "ValidateService": "#fd8d3c", "BeforeBlockTraffic": "#bcbddc", "BlockTraffic": "#969696",
+    "AfterBlockTraffic": "#807dba", "BeforeAllowTraffic": "#fdd0a2", "AllowTraffic": "#d9d9d9",
+    "AfterAllowTraffic": "#e6550d",
+}
+
+
+def plot_lifecycle_gantt(frame: pd.DataFrame, ax: Any = None, title: str | None = None) -> Any:
+    """Draw a deployment's lifecycle events: one row per instance, one bar per event.
+
+    Bars start at the event's offset from the deployment's creation. Failed events get a red
+    edge, hatching, and their error code after the row; events that never ran (Pending,
+    Skipped) are not drawn, and a row with none is labelled ``Skipped``. Rows of a blue/green
+    deployment carry the instance label (Blue/Green). Introduced in notebook 05.
+
+    Args:
+        frame: From :func:`helpers.frames.lifecycle_frame` (one or several deployments).
+        ax: The Axes to draw on (a new figure when None).
+        title: The title (default: the deployment id, or "CodeDeploy lifecycle events").
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    keys = list(dict.fromkeys(zip(frame["deployment"], frame["target"], strict=True)))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 0.35 * max(3, len(keys)) + 1.4))
+    drawn = frame.dropna(subset=["offset_s"])
+    # In-place targets are labelled Blue too: show labels only where both colours occur.
+    labelled = {d for d, labels in frame.groupby("deployment")["label"] if labels.nunique() > 1}
+    names = []
+    for row, (deployment, target) in enumerate(keys):
+        rows = frame[(frame["deployment"] == deployment) & (frame["target"] == target)]
+        label = rows["label"].iloc[0]
+        names.append(f"{target} ({label})" if deployment in labelled else str(target))
+        ran = rows.dropna(subset=["offset_s"])
+        for event in ran.itertuples():
+            width = event.duration_s if event.duration_s == event.duration_s else 0.0
+            ax.barh(row, max(width, 0.5), left=event.offset_s, height=0.7,
+                    color=EVENT_COLOURS.get(event.event, "#cccccc"),
+                    edgecolor="#d62728" if event.failed else "white",
+                    hatch="//" if event.failed else None, linewidth=1.5 if event.failed else 0.4)
+        failed = ran[ran["failed"]]
+        if len(ran) == 0:
+            ax.text(0, row, " Skipped", ha="left", va="center", fontsize=7, color="#636363")
+        elif len(failed):
+            end = (ran["offset_s"] + ran["duration_s"].fillna(0)).max()
+            ax.text(end, row, "  " + ", ".join(f"{e.event}: {e.error_code}"
+                                               for e in failed.itertuples()),
+                    ha="left", va="center", fontsize=7, color="#d62728", fontweight="bold")
+    ax.set_yticks(range(len(keys)), names, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("seconds since the deployment was created")
+    ax.set_xlim(left=0, right=max(1.0, ax.get_xlim()[1]) * 1.2)  # room for failure labels
+    deployments = list(dict.fromkeys(frame["deployment"]))
+    ax.set_title(title or (deployments[0] if len(deployments) == 1
+                           else "CodeDeploy lifecycle events"))
+    present = [e for e in EVENT_COLOURS if e in set(drawn["event"])]
+    ax.legend(handles=[Patch(color=EVENT_COLOURS[e], label=e) for e in present],
+              loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, fontsize=7, frameon=False)
+    return ax
+
+
+def plot_strategy_comparison(frames_by_config: dict[str, pd.DataFrame], ax: Any = None) -> Any:
+    """Healthy capacity over time for one fleet under several deployment configurations.
+
+    One step line per configuration (from :func:`helpers.frames.capacity_frame` of its
+    lifecycle frame), ending where its last event ended; the legend gives each one's duration
+    and its lowest healthy count. Introduced in notebook 05.
+
+    Args:
+        frames_by_config: Configuration name → lifecycle frame of a deployment using it.
+        ax: The Axes to draw on (a new figure when None).
+    """
+    import matplotlib.pyplot as plt
+
+    from helpers.frames import capacity_frame
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 3.6))
+    total = 0
+    for name, frame in frames_by_config.items():
+        capacity = capacity_frame(frame)
+        ran = frame.dropna(subset=["offset_s"])
+        end = float((ran["offset_s"] + ran["duration_s"].fillna(0)).max()) if len(ran) else 0.0
+        xs = [*capacity["offset_s"], end]
+        ys = [*capacity["healthy"], capacity["healthy"].iloc[-1]]
+        total = max(total, int(capacity["total"].iloc[0]))
+        ax.step(xs, ys, where="post", linewidth=2,
+                label=f"{name}: {end:.0f} s, at least {min(ys)} healthy")
+    ax.set_ylim(-0.2, total + 0.5)
+    ax.set_yticks(range(0, total + 1))
+    ax.set_xlabel("seconds since the deployment was created")
+    ax.set_ylabel("healthy instances")
+    ax.set_title("One fleet, several deployment configurations")
+    ax.legend(fontsize=8, loc="lower right")
+    return ax
