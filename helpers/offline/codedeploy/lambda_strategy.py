@@ -62,9 +62,11 @@ def load_spec(wf: DeploymentWorkflow, platform: str) -> Any:
     return appspec_compute.loads(text, platform, where)
 
 
-def run_events(wf: DeploymentWorkflow, target: Target, steps: dict[str, Any]) -> Generator:
+def run_events(wf: DeploymentWorkflow, target: Target, steps: dict[str, Any],
+               on_success: Any = None) -> Generator:
     """Run ``target``'s events in order; ``steps[name]`` is a generator factory returning
-    ``(ok, message)`` (events without a step succeed at once). Finishes the deployment."""
+    ``(ok, message)`` (events without a step succeed at once). ``on_success()`` (a generator
+    factory) runs after the last event. Finishes the deployment."""
     engine, d = wf.engine, wf.deployment
     target.status, target.updated = "InProgress", engine.now()
     for event in target.events:
@@ -95,6 +97,8 @@ def run_events(wf: DeploymentWorkflow, target: Target, steps: dict[str, Any]) ->
         wf.finish("Stopped", *(d.stop_reason or ("MANUAL_STOP",
                                                   "The deployment was stopped by a user.")))
         return
+    if on_success is not None:
+        yield from on_success()
     target.status = "Succeeded"
     wf.finish("Succeeded")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Strategies register themselves with the workflow when imported (issue 6).
-from helpers.offline.codedeploy import lambda_strategy  # noqa: F401
+from helpers.offline.codedeploy import ecs_strategy, lambda_strategy  # noqa: F401
 from helpers.offline.codedeploy.api_apps import ApplicationsApi
 from helpers.offline.codedeploy.api_configs import DeploymentConfigsApi
 from helpers.offline.codedeploy.api_deployments import DeploymentsApi
