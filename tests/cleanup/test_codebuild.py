@@ -25,7 +25,8 @@ def test_cleanup_removes_only_resources_in_scope(aws):
     build = codebuild.start_build(projectName="cdw-me-app")["build"]
     codebuild.create_report_group(name="cdw-me-tests", type="TEST", exportConfig={
         "exportConfigType": "NO_EXPORT"})
-    codebuild.create_report_group(name="keep", type="TEST", exportConfig={"exportConfigType": "NO_EXPORT"})
+    codebuild.create_report_group(name="keep", type="TEST",
+                                  exportConfig={"exportConfigType": "NO_EXPORT"})
     scope = Scope(prefix="cdw-me-", tags={"cdw:participant": "me"})
     services = {"codebuild": codebuild, "logs": logs}
     for rtype in sorted(cleanup.RESOURCE_TYPES, key=lambda r: r.order):
