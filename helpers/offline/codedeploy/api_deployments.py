@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpers.offline.codedeploy import hooks
 from helpers.offline.codedeploy.api_revisions import check_revision
 from helpers.offline.codedeploy.common import read, write
 from helpers.offline.codedeploy.deployments import ACTIVE, FINAL, Deployment
@@ -133,6 +134,7 @@ class DeploymentsApi:
                                f"{deployment.status}.")
         deployment.stop_requested = True
         deployment.stop_reason = ("MANUAL_STOP", "The deployment was stopped by a user.")
+        hooks.stop_waiting(self.engine, deployment)
         if request.params.get("autoRollbackEnabled") is not None:
             deployment.stop_rollback = bool(request.params["autoRollbackEnabled"])
         if deployment.status == "Created":

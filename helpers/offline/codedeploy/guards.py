@@ -7,7 +7,7 @@ import logging
 from collections.abc import Generator
 from typing import Any
 
-from helpers.offline.codedeploy import triggers
+from helpers.offline.codedeploy import hooks, triggers
 from helpers.offline.codedeploy.deployments import FINAL
 from helpers.offline.engine import HoldExpired
 
@@ -60,6 +60,7 @@ def watch_alarms(wf: Any, config: dict[str, Any]) -> Generator:
                 f"One or more alarms have been activated: {', '.join(in_alarm)}" if in_alarm
                 else f"The alarms {', '.join(missing)} could not be read; set "
                      "ignorePollAlarmFailure to deploy anyway."))
+            hooks.stop_waiting(engine, d)
             log.info("deployment %s stopping: %s", d.deployment_id, d.stop_reason[1])
             return
         yield engine.env.timeout(ALARM_POLL)

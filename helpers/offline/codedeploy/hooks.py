@@ -92,7 +92,17 @@ def run_hook(wf: Any, target_id: str, event: str, function: str) -> Generator:
                        "PutLifecycleEventHookExecutionStatus within one hour.")
     if status == "Succeeded":
         return True, f"The {event} hook {function} reported Succeeded."
+    if status == "Stopped":
+        return None, "The deployment was stopped while the hook waited for its report."
     return False, f"The {event} hook {function} reported Failed."
+
+
+def stop_waiting(engine: Any, deployment: Any) -> None:
+    """A stop (by request or alarm) ends the hooks still waiting for a report (engine thread)."""
+    for record in (deployment.waits.get("hooks") or {}).values():
+        if record.status == "Pending":
+            record.status = "Stopped"
+            engine.release(record.hold, "Stopped")
 
 
 class HooksApi:
