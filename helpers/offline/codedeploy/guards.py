@@ -106,3 +106,18 @@ def maybe_rollback(wf: Any, status: str, code: str | None) -> None:
                                                   "is in progress."}
     triggers.notify(wf, "DeploymentRollback")
     log.info("deployment %s: rolling back with %s", d.deployment_id, new.deployment_id)
+
+
+def report_rollback(wf: Any, status: str) -> None:
+    """A rollback deployment ended: its ``rollbackMessage`` and the triggering deployment's say
+    whether the rollback succeeded or failed (§A.7, RollbackInfo)."""
+    d = wf.deployment
+    info = d.extra.get("rollbackInfo") or {}
+    trigger = wf.backend.deployments.get(info.get("rollbackTriggeringDeploymentId"))
+    if d.creator != "codeDeployRollback" or trigger is None:
+        return
+    word = {"Succeeded": "succeeded", "Failed": "failed", "Stopped": "was stopped"}[status]
+    info["rollbackMessage"] = (f"This deployment rolled back {trigger.deployment_id}; the "
+                               f"rollback {word}.")
+    trigger_info = trigger.extra.get("rollbackInfo") or {}
+    trigger_info["rollbackMessage"] = f"Rollback deployment {d.deployment_id} {word}."

@@ -130,6 +130,7 @@ class DeploymentWorkflow:
                                            "Failed": "DeploymentFailure",
                                            "Stopped": "DeploymentStop"}[status])
         log.info("deployment %s %s%s", d.deployment_id, status, f" ({code})" if code else "")
+        guards.report_rollback(self, status)
         if status != "Succeeded":
             guards.maybe_rollback(self, status, code)
 

@@ -39,7 +39,10 @@ def test_failed_hook_rolls_the_alias_back(aws, role_arn):
     assert rollback["creator"] == "codeDeployRollback"
     assert rollback["status"] == "Succeeded"
     assert rollback["rollbackInfo"]["rollbackTriggeringDeploymentId"] == bad["deploymentId"]
-    assert "rollbackMessage" in bad["rollbackInfo"]
+    bad = _get(aws, bad["deploymentId"])
+    assert bad["rollbackInfo"]["rollbackMessage"] == (
+        f"Rollback deployment {rollback['deploymentId']} succeeded.")
+    assert "succeeded" in rollback["rollbackInfo"]["rollbackMessage"]
     assert _alias(aws) == ("2", {})
     # The rollback shifts at once and runs no hooks.
     assert (rollback["completeTime"] - rollback["startTime"]).total_seconds() < 60
