@@ -126,7 +126,7 @@ def plot_lifecycle_gantt(frame: pd.DataFrame, ax: Any = None, title: str | None 
     ax.set_yticks(range(len(keys)), names, fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel("seconds since the deployment was created")
-    ax.set_xlim(left=0, right=max(1.0, ax.get_xlim()[1]) * 1.2)  # room for failure labels
+    ax.set_xlim(left=0, right=max(1.0, ax.get_xlim()[1]) * 1.3)  # room for failure labels
     deployments = list(dict.fromkeys(frame["deployment"]))
     ax.set_title(title or (deployments[0] if len(deployments) == 1
                            else "CodeDeploy lifecycle events"))
@@ -169,4 +169,75 @@ def plot_strategy_comparison(frames_by_config: dict[str, pd.DataFrame], ax: Any 
     ax.set_ylabel("healthy instances")
     ax.set_title("One fleet, several deployment configurations")
     ax.legend(fontsize=8, loc="lower right")
+    return ax
+
+
+def plot_traffic_shift(frame: pd.DataFrame, ax: Any = None, title: str | None = None) -> Any:
+    """The new version's share of traffic over time: one step line per deployment.
+
+    Scheduled weights (from the configuration and AllowTraffic's times) are drawn as steps;
+    weights observed live, if the frame has any, as dots on top. Introduced in notebook 07.
+
+    Args:
+        frame: From :func:`helpers.frames.traffic_frame` (one or several deployments,
+            concatenated; give each a readable ``deployment`` value, e.g. the config name).
+        ax: The Axes to draw on (a new figure when None).
+        title: The title.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 3.6))
+    for name, rows in frame.groupby("deployment", sort=False):
+        planned = rows[rows["source"] == "schedule"]
+        line = ax.step(planned["offset_s"] / 60, planned["weight"], where="post", linewidth=2,
+                       label=f"{name}: 100 % after {planned['offset_s'].max() / 60:.0f} min"
+                       if planned["weight"].iloc[-1] >= 100 else
+                       f"{name}: stopped at {planned['weight'].iloc[-1]:.0f} %")
+        seen = rows[rows["source"] == "observed"]
+        if len(seen):
+            ax.scatter(seen["offset_s"] / 60, seen["weight"], s=14,
+                       color=line[0].get_color(), zorder=3)
+    ax.set_ylim(-3, 105)
+    ax.set_xlabel("minutes since the deployment started")
+    ax.set_ylabel("% of traffic on the new version")
+    ax.set_title(title or "Traffic shifting")
+    ax.legend(fontsize=8, loc="lower right")
+    return ax
+
+
+ROLLBACK_COLOURS = {"Succeeded": "#31a354", "Failed": "#d62728", "Stopped": "#fd8d3c",
+                    "InProgress": "#9ecae1"}
+
+
+def plot_rollback_timeline(frame: pd.DataFrame, ax: Any = None, title: str | None = None) -> Any:
+    """A failed or stopped deployment, what triggered it and its rollback, on one time axis.
+
+    One bar per deployment (coloured by status); the trigger (failed hook, alarm or stop) is a
+    marker at the end of the first deployment. Introduced in notebook 09.
+
+    Args:
+        frame: From :func:`helpers.frames.rollback_frame`.
+        ax: The Axes to draw on (a new figure when None).
+        title: The title.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 0.6 * max(2, len(frame)) + 1.4))
+    for row, item in enumerate(frame.itertuples()):
+        end = item.complete_s if item.complete_s == item.complete_s else item.start_s
+        ax.barh(row, max(end - item.start_s, 1.0) / 60, left=item.start_s / 60, height=0.6,
+                color=ROLLBACK_COLOURS.get(item.status, "#cccccc"))
+        ax.text(end / 60, row, f"  {item.status}", va="center", fontsize=8)
+        if item.trigger:
+            ax.plot([end / 60], [row], marker="X", markersize=11, color="black")
+            ax.annotate(item.trigger, (end / 60, row), xytext=(0, 12),
+                        textcoords="offset points", ha="center", fontsize=8, fontweight="bold")
+    ax.set_yticks(range(len(frame)), [f"{r.role}\n{r.deployment}" for r in frame.itertuples()],
+                  fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(left=0, right=max(1.0, ax.get_xlim()[1]) * 1.15)
+    ax.set_xlabel("minutes since the first deployment started")
+    ax.set_title(title or "Deployment, trigger and rollback")
     return ax

@@ -1,0 +1,6 @@
+#!/bin/bash
+# ApplicationStart: start the new version.
+ROOT="${CDW_INSTANCE_ROOT:-}"
+mkdir -p "$ROOT/var/run"
+echo "v3" > "$ROOT/var/run/cdw-web.running"
+echo "web app v3 started"
