@@ -262,9 +262,10 @@ class BuildRun:
         """Run one command; return (succeeded, output)."""
         assert self.shell is not None
         self.agent(f"Running command {text.strip()}")
-        wall = None
-        if self.engine.scale != MAX:
-            wall = max(0.0, (self.deadline - self.engine.now_seconds()) / float(self.engine.scale))
+        remaining = max(0.0, self.deadline - self.engine.now_seconds())
+        # Under max a command may still not run longer in wall time than the build has left
+        # (a command that never ends would otherwise hold the clock for ever).
+        wall = remaining if self.engine.scale == MAX else remaining / float(self.engine.scale)
         shell = self.shell
         outcome = yield from self.engine.run_work(lambda: shell.run(text, wall), modelled=0)
         if outcome.restarted:
