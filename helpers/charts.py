@@ -230,7 +230,7 @@ def plot_rollback_timeline(frame: pd.DataFrame, ax: Any = None, title: str | Non
         ax.barh(row, max(end - item.start_s, 1.0) / 60, left=item.start_s / 60, height=0.6,
                 color=ROLLBACK_COLOURS.get(item.status, "#cccccc"))
         ax.text(end / 60, row, f"  {item.status}", va="center", fontsize=8)
-        if item.trigger:
+        if isinstance(item.trigger, str):
             ax.plot([end / 60], [row], marker="X", markersize=11, color="black")
             ax.annotate(item.trigger, (end / 60, row), xytext=(0, 12),
                         textcoords="offset points", ha="center", fontsize=8, fontweight="bold")

@@ -188,3 +188,115 @@ def capacity_frame(lifecycle: pd.DataFrame) -> pd.DataFrame:
         else:
             out.append({"offset_s": float(offset), "healthy": healthy, "total": total})
     return pd.DataFrame(out, columns=CAPACITY_COLUMNS)
+
+
+# -- CodeDeploy: traffic shifting and rollbacks (notebooks 07–09) ---------------------------------
+
+TRAFFIC_COLUMNS = ["deployment", "source", "time", "offset_s", "weight"]
+ROLLBACK_COLUMNS = ["deployment", "role", "status", "start", "complete", "start_s",
+                    "complete_s", "error_code", "trigger", "message"]
+_TRIGGERS = {"HOOK_EXECUTION_FAILURE": "failed hook", "ALARM_ACTIVE": "alarm",
+             "MANUAL_STOP": "stop"}
+
+
+def _allow_traffic(targets: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    for target in targets:
+        body = target.get("lambdaTarget") or target.get("ecsTarget") or {}
+        for event in body.get("lifecycleEvents", []):
+            if event["lifecycleEventName"] == "AllowTraffic":
+                return event
+    return None
+
+
+def traffic_frame(codedeploy: Any, deployment_id: str,
+                  observed: Iterable[tuple[Any, float]] | None = None) -> pd.DataFrame:
+    """The new version's share of traffic over time in a Lambda or ECS deployment.
+
+    Reads ``get_deployment``, ``get_deployment_config`` and the deployment's targets; see
+    :func:`traffic_frame_from` for the columns. Introduced in notebook 07.
+    """
+    info = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+    config = codedeploy.get_deployment_config(
+        deploymentConfigName=info["deploymentConfigName"])["deploymentConfigInfo"]
+    return traffic_frame_from(info, config, deployment_targets(codedeploy, deployment_id),
+                              observed)
+
+
+def traffic_frame_from(info: Mapping[str, Any], config: Mapping[str, Any],
+                       targets: Iterable[Mapping[str, Any]],
+                       observed: Iterable[tuple[Any, float]] | None = None) -> pd.DataFrame:
+    """The pure half of :func:`traffic_frame`.
+
+    The ``schedule`` rows come from the configuration's ``trafficRoutingConfig`` laid on the
+    AllowTraffic event's start (and cut at its end, when it ended early), so they are the same
+    offline and in AWS. ``observed`` rows are ``(time, percent)`` samples watched live (e.g.
+    alias weights read while waiting). Columns: ``deployment``, ``source`` (``schedule`` |
+    ``observed``), ``time``, ``offset_s`` (seconds since the deployment started) and ``weight``
+    (percent of traffic on the new version). A rollback deployment shifts all at once.
+    """
+    from helpers.offline.codedeploy.shifting import schedule  # pure: no endpoint needed
+
+    started = _ts(info.get("startTime") or info.get("createTime"))
+    rows = [{"time": started, "weight": 0.0, "source": "schedule"}]
+    event = _allow_traffic(targets)
+    if event is not None and event.get("startTime") is not None:
+        begin, end = _ts(event["startTime"]), _ts(event.get("endTime"))
+        routing = None if info.get("creator") == "codeDeployRollback" else \
+            config.get("trafficRoutingConfig")
+        weight = 0.0
+        for offset, percent in schedule(routing):
+            at = begin + pd.Timedelta(seconds=offset)
+            if not pd.isna(end) and at > end:
+                break
+            weight = float(percent)
+            rows.append({"time": at, "weight": weight, "source": "schedule"})
+        if not pd.isna(end) and rows[-1]["time"] < end:
+            rows.append({"time": end, "weight": weight, "source": "schedule"})
+    for at, weight in observed or []:
+        rows.append({"time": _ts(at), "weight": float(weight), "source": "observed"})
+    frame = pd.DataFrame(rows)
+    frame["deployment"] = info.get("deploymentId")
+    frame["offset_s"] = [(t - started).total_seconds() for t in frame["time"]]
+    return frame[TRAFFIC_COLUMNS].sort_values(["source", "time"], kind="stable").reset_index(
+        drop=True)
+
+
+def rollback_frame(codedeploy: Any, deployment_id: str) -> pd.DataFrame:
+    """A deployment and the rollback it triggered (if any); see :func:`rollback_frame_from`.
+
+    Introduced in notebook 09.
+    """
+    info = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+    infos = [info]
+    rollback_id = (info.get("rollbackInfo") or {}).get("rollbackDeploymentId")
+    if rollback_id:
+        infos.append(codedeploy.get_deployment(deploymentId=rollback_id)["deploymentInfo"])
+    return rollback_frame_from(infos)
+
+
+def rollback_frame_from(infos: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """The pure half of :func:`rollback_frame`: one row per deployment.
+
+    Columns: ``deployment``, ``role`` (``deployment`` or ``rollback``), ``status``,
+    ``start``/``complete``, ``start_s``/``complete_s`` (seconds since the first deployment
+    started), ``error_code``, ``trigger`` (``failed hook`` / ``alarm`` / ``stop`` from the error
+    code, else None) and ``message`` (the error, or the rollback message).
+    """
+    infos = list(infos)
+    origin = _ts(infos[0].get("startTime") or infos[0].get("createTime")) if infos else pd.NaT
+    rows = []
+    for info in infos:
+        start = _ts(info.get("startTime") or info.get("createTime"))
+        complete = _ts(info.get("completeTime"))
+        error = info.get("errorInformation") or {}
+        rows.append({
+            "deployment": info["deploymentId"],
+            "role": "rollback" if info.get("creator") == "codeDeployRollback" else "deployment",
+            "status": info.get("status"), "start": start, "complete": complete,
+            "start_s": (start - origin).total_seconds(),
+            "complete_s": (complete - origin).total_seconds()
+            if not pd.isna(complete) else float("nan"),
+            "error_code": error.get("code"), "trigger": _TRIGGERS.get(error.get("code")),
+            "message": error.get("message") or (info.get("rollbackInfo") or {}).get(
+                "rollbackMessage")})
+    return pd.DataFrame(rows, columns=ROLLBACK_COLUMNS)
