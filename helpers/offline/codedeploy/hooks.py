@@ -97,6 +97,14 @@ def run_hook(wf: Any, target_id: str, event: str, function: str) -> Generator:
     return False, f"The {event} hook {function} reported Failed."
 
 
+def pending(deployment: Any) -> HookExecution | None:
+    """A hook of the deployment still waiting for its report, if any."""
+    for record in (deployment.waits.get("hooks") or {}).values():
+        if record.status == "Pending":
+            return record
+    return None
+
+
 def stop_waiting(engine: Any, deployment: Any) -> None:
     """A stop (by request or alarm) ends the hooks still waiting for a report (engine thread)."""
     for record in (deployment.waits.get("hooks") or {}).values():

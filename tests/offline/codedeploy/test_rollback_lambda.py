@@ -113,3 +113,19 @@ def test_first_deployment_cannot_roll_back(aws, role_arn):
     assert bad["status"] == "Failed"
     assert "no previous successful deployment" in bad["rollbackInfo"]["rollbackMessage"]
     assert len(aws("codedeploy").list_deployments()["deployments"]) == 1
+
+
+def test_alarms_do_not_spin_the_clock_while_a_hook_waits(aws, role_arn, ep):
+    """Under max, a deployment with alarms and an unreported hook is idle until the report."""
+    aws("cloudwatch").put_metric_alarm(
+        AlarmName="errors", MetricName="Errors", Namespace="App", Statistic="Sum", Period=60,
+        EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
+    lambdas.function(aws)
+    lambdas.group(aws, role_arn, alarmConfiguration={"enabled": True,
+                                                     "alarms": [{"name": "errors"}]})
+    silent = lambdas.hook(aws, "CodeDeployHook_pre", source=lambdas.SILENT)
+    info = lambdas.deploy(aws, lambdas.appspec(hooks={"BeforeAllowTraffic": silent}))
+    assert info["status"] == "InProgress"
+    status = ep.engine.status()
+    assert status["idle"] is True
+    assert status["seconds"] <= 2 * 60  # one poll interval at most, then it waits
