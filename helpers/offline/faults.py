@@ -11,6 +11,7 @@ so the same demo can be written for a sandbox account:
 
 * ``alarm``: ``cloudwatch.set_alarm_state(AlarmName=…, StateValue=…)``.
 * ``stop-deployment``: ``codedeploy.stop_deployment(deploymentId=<the anchored run>)``.
+* ``stop-build``: ``codebuild.stop_build(id=<the anchored build>)``.
 
 Kinds that have no public API (``hook-failure``) are consulted by the service that runs the hook,
 through :meth:`Faults.matching`.
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 KINDS = {
     "alarm": {"required": ("alarm_name",)},
     "stop-deployment": {"required": ()},
+    "stop-build": {"required": ()},
     "hook-failure": {"required": ("hook",)},
 }
 ANCHORS = ("now", "deployment", "build", "pipeline-execution")
@@ -90,9 +92,10 @@ class Faults:
         missing = [k for k in KINDS[kind]["required"] if k not in spec]
         if missing:
             raise FaultError(f"fault kind {kind!r} needs {missing}")
-        if kind == "stop-deployment" and anchor != "deployment":
-            raise FaultError("a stop-deployment fault needs anchor 'deployment' "
-                             "(it stops the deployment it is anchored to)")
+        for stop_kind, needed in (("stop-deployment", "deployment"), ("stop-build", "build")):
+            if kind == stop_kind and anchor != needed:
+                raise FaultError(f"a {stop_kind} fault needs anchor {needed!r} "
+                                 f"(it stops the {needed} it is anchored to)")
         with self._lock:
             fault = Fault(len(self._faults) + 1, kind, at_minute, anchor, match, spec)
             self._faults.append(fault)
@@ -146,6 +149,8 @@ class Faults:
                 client("codedeploy").stop_deployment(
                     deploymentId=run_id,
                     autoRollbackEnabled=bool(fault.params.get("auto_rollback", True)))
+            elif fault.kind == "stop-build":
+                client("codebuild").stop_build(id=run_id)
             fault.status = "fired"
             fault.fired_at = self.endpoint.engine.now().isoformat()
         except Exception as exc:  # noqa: BLE001 - recorded on the fault for the learner to see

@@ -104,6 +104,19 @@ def run(argv: list[str], env: dict[str, str], cwd: str | Path | None = None,
     return Completed(proc.returncode, out, err, timed_out, time.monotonic() - started)
 
 
+def track(proc: subprocess.Popen) -> None:
+    """Count a long-lived process (started with ``start_new_session=True``) as the endpoint's,
+    so stopping or resetting the endpoint kills its process group."""
+    with _live_lock:
+        _live.add(proc)
+
+
+def untrack(proc: subprocess.Popen) -> None:
+    """Forget a process :func:`track` registered (it ended or was stopped)."""
+    with _live_lock:
+        _live.discard(proc)
+
+
 def _kill_group(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)

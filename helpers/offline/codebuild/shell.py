@@ -93,8 +93,7 @@ class BuildShell:
             [self.shell, "-c", driver], stdin=subprocess.PIPE, stdout=out,
             stderr=subprocess.STDOUT, env=env, cwd=self.cwd, start_new_session=True)
         out.close()
-        with work._live_lock:  # so endpoint stop/reset kills build shells too
-            work._live.add(self.proc)
+        work.track(self.proc)  # so endpoint stop/reset kills build shells too
 
     def kill(self) -> None:
         """Kill the shell and everything it started (its process group)."""
@@ -109,8 +108,7 @@ class BuildShell:
             proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             log.warning("build shell %s did not exit after SIGKILL", proc.pid)
-        with work._live_lock:
-            work._live.discard(proc)
+        work.untrack(proc)
         try:
             os.close(self._status_fd)
         except OSError:
