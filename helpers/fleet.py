@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +67,9 @@ class Fleet:
 
     def __len__(self) -> int:
         return len(self.instance_ids)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.instance_ids)
 
     def by_zone(self) -> dict[str, list[str]]:
         """Availability Zone → instance ids."""

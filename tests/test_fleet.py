@@ -40,7 +40,7 @@ def test_launch_fleet_spreads_tags_and_profiles(aws):
     """Instances are tagged, in three zones, with the profile holding the CodeDeploy policy."""
     ec2, iam = aws("ec2"), aws("iam")
     made = fleet.launch_fleet(ec2, iam, "cdw-me-05-web", 5, TAGS)
-    assert len(made) == 5
+    assert len(made) == 5 and list(made) == made.instance_ids
     assert {z: len(ids) for z, ids in made.by_zone().items()} == {
         "us-east-1a": 2, "us-east-1b": 2, "us-east-1c": 1}
     described = {i["InstanceId"]: i for r in ec2.describe_instances(
