@@ -71,7 +71,14 @@ def _deploy(codedeploy, revision) -> tuple[float, dict]:
     deployment_id = codedeploy.create_deployment(applicationName="app", deploymentGroupName="g",
                                                  revision=revision)["deploymentId"]
     info = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
-    ids = codedeploy.list_deployment_targets(deploymentId=deployment_id)["targetIds"]
+    print(f"  finished deployment visible after {time.perf_counter() - started:.2f} s")
+    ids, kwargs = [], {}
+    while True:
+        page = codedeploy.list_deployment_targets(deploymentId=deployment_id, **kwargs)
+        ids += page["targetIds"]
+        if "nextToken" not in page:
+            break
+        kwargs = {"nextToken": page["nextToken"]}
     for start in range(0, len(ids), 25):
         codedeploy.batch_get_deployment_targets(deploymentId=deployment_id,
                                                 targetIds=ids[start:start + 25])

@@ -120,14 +120,14 @@ class InstanceLifecycle:
 
     def _host(self, target: Target) -> dict[str, Any]:
         host = self.wf.backend.hosts.setdefault(target.target_id, {})
-        host.setdefault("dir", self.wf.backend.host_dir(target.target_id))
+        if "dir" not in host:  # created when something is written into it
+            host["dir"] = self.wf.backend.host_dir(target.target_id, create=False)
         return host
 
     def _event(self, target: Target, name: str, ctx: dict[str, Any]) -> Generator:
         """Carry out one event; return its log text; raise AgentError on failure."""
         run_work, d = self.engine.run_work, self.d
         host: dict[str, Any] = ctx["host"]
-        root = Path(host["dir"]) / "root"
         if name == "DownloadBundle":
             ctx["spec"], ctx["archive"] = yield from self._bundle()
             return ""
@@ -138,6 +138,7 @@ class InstanceLifecycle:
                 yield self.engine.env.timeout(Timing.INSTALL)
                 ctx["cleanup"] = []
                 return ""
+            root = Path(host["dir"]) / "root"
             root.mkdir(parents=True, exist_ok=True)
             ctx["cleanup"] = yield from run_work(
                 lambda: agent.install(spec, archive, root, previous, d.file_exists_behavior),
@@ -155,6 +156,8 @@ class InstanceLifecycle:
         if not scripts:
             yield self.engine.env.timeout(Timing.EVENT)
             return ""
+        root = Path(host["dir"]) / "root"
+        root.mkdir(parents=True, exist_ok=True)
         return (yield from self._scripts(target, name, scripts, archive, root))
 
     def _bundle(self) -> Generator:

@@ -43,12 +43,13 @@ class CodeDeployBackend(BaseBackend):
             shutil.rmtree(self._workdir, ignore_errors=True)
         super().reset()
 
-    def host_dir(self, instance_id: str) -> Path:
+    def host_dir(self, instance_id: str, create: bool = True) -> Path:
         """The folder standing for one instance (its ``root`` and ``deployment-root``)."""
         if self._workdir is None:
             self._workdir = Path(tempfile.mkdtemp(prefix="cdw-codedeploy-"))
         path = self._workdir / instance_id
-        path.mkdir(parents=True, exist_ok=True)
+        if create:
+            path.mkdir(parents=True, exist_ok=True)
         return path
 
     # -- ARNs ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Generator
 from typing import Any
 
+from helpers.offline import events
 from helpers.offline.codedeploy import guards, triggers
 from helpers.offline.codedeploy.deployments import Deployment
 
@@ -155,10 +156,6 @@ class DeploymentWorkflow:
         resources = [self.backend.arn("application", d.application),
                      self.backend.arn("deploymentgroup", f"{d.application}/{d.group_name}"),
                      *extra]
-        try:
-            from helpers.offline import events
-        except ImportError:  # events are another module's; deployments work without them
-            return
         try:
             events.publish(self.endpoint, "aws.codedeploy", detail_type, detail, resources,
                            account_id=self.account, region=self.region)
