@@ -185,3 +185,19 @@ def test_unhealthy_instances_are_deployed_first(aws, role_arn, ep):
                                                   targetId=target_id)["deploymentTarget"]
         starts[target_id] = target["instanceTarget"]["lifecycleEvents"][0]["startTime"]
     assert min(starts, key=starts.get) == ids[2]
+
+
+def test_malformed_appspec_names_the_fix(aws, role_arn):
+    """A hook entry without location fails DownloadBundle with the place and the fix."""
+    ids = fleet.launch(aws, 1)
+    fleet.group(aws, role_arn)
+    spec = "version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - timeout: 10\n"
+    info = fleet.deploy(aws, fleet.revision(aws, {"appspec.yml": spec}, key="bad.zip"))
+    assert info["status"] == "Failed"
+    target = aws("codedeploy").get_deployment_target(
+        deploymentId=info["deploymentId"], targetId=ids[0])["deploymentTarget"]["instanceTarget"]
+    failed = [e for e in target["lifecycleEvents"] if e["status"] == "Failed"]
+    assert failed[0]["lifecycleEventName"] == "DownloadBundle"
+    assert failed[0]["diagnostics"]["message"] == (
+        "appspec.yml: hooks.AfterInstall[0] has no 'location' — each script entry needs a path "
+        "relative to the bundle root.")
