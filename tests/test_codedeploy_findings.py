@@ -26,3 +26,33 @@ def test_redeploy_after_validate_service_failure_replaces_the_files(aws):
     assert events["Install"] == "Succeeded" and events["ValidateService"] == "Failed"
     again = cd.deploy(aws, cd.revision(aws))
     assert again["status"] == "Succeeded", again.get("errorInformation")
+
+
+def _stop_revision(aws, version: str, validate: str) -> dict:
+    spec = ("version: 0.0\nos: linux\nfiles:\n  - source: site\n    destination: /srv/web\n"
+            "file_exists_behavior: OVERWRITE\nhooks:\n  ApplicationStop:\n"
+            "    - location: stop.sh\n  ValidateService:\n    - location: validate.sh\n")
+    files = {"appspec.yml": spec, "site/index.html": version,
+             "stop.sh": f"#!/bin/bash\necho stop-{version}\n", "validate.sh": validate}
+    return cd.revision(aws, files, key=f"{version}.zip")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "emulator differs from the agent: ApplicationStop runs the scripts of the last revision whose "
+    "*Install* succeeded on the instance (the agent writes <group id>_last_successful_install "
+    "right after Install, command_executor.rb), not the last revision whose whole deployment "
+    "succeeded; after a ValidateService failure the next ApplicationStop runs the failed "
+    "revision's stop script. aws-semantics §A.4.1 words it 'last successfully deployed "
+    "revision', which the agent's code refines"))
+def test_application_stop_uses_the_last_installed_revision(aws):
+    """v1 ok; v2 installs then fails ValidateService; v3's ApplicationStop runs v2's stop.sh."""
+    setup(aws, count=1)
+    assert cd.deploy(aws, _stop_revision(aws, "v1", cd.SCRIPT_OK))["status"] == "Succeeded"
+    assert cd.deploy(aws, _stop_revision(aws, "v2", FAILING_VALIDATE))["status"] == "Failed"
+    third = cd.deploy(aws, _stop_revision(aws, "v3", cd.SCRIPT_OK))
+    codedeploy = aws("codedeploy")
+    target = codedeploy.list_deployment_targets(deploymentId=third["deploymentId"])["targetIds"][0]
+    stop = codedeploy.get_deployment_target(deploymentId=third["deploymentId"], targetId=target)[
+        "deploymentTarget"]["instanceTarget"]["lifecycleEvents"][0]
+    assert stop["lifecycleEventName"] == "ApplicationStop"
+    assert stop["diagnostics"]["logTail"] == "[stdout]stop-v2\n"
