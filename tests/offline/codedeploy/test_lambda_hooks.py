@@ -4,6 +4,7 @@ one-hour wait, hook-failure faults (§A.4.5)."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from botocore.exceptions import ClientError
@@ -135,3 +136,24 @@ def test_server_deployments_take_no_hook_reports(aws, role_arn):
         aws("codedeploy").put_lifecycle_event_hook_execution_status(
             deploymentId="d-AAAAAAAAA", lifecycleEventHookExecutionId="x", status="Succeeded")
     assert err.value.response["Error"]["Code"] == "DeploymentDoesNotExistException"
+
+
+def test_unreported_hook_fails_by_itself_at_a_finite_scale(aws, role_arn, ep):
+    """At a finite scale the one-hour limit runs on the clock: the deployment fails alone."""
+    lambdas.function(aws)
+    lambdas.group(aws, role_arn)
+    pre = lambdas.hook(aws, "CodeDeployHook_pre", source=SILENT)
+    ep.engine.set_scale(7200)  # two virtual hours per wall second
+    codedeploy = aws("codedeploy")
+    deployment_id = codedeploy.create_deployment(
+        applicationName="fn-app", deploymentGroupName="fn-group",
+        revision=lambdas.revision(lambdas.appspec(hooks={"BeforeAllowTraffic": pre})))[
+        "deploymentId"]
+    info = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+    for _ in range(600):  # the hour passes in about half a wall second; poll, no time limit
+        if info["status"] != "InProgress" and info["status"] != "Created":
+            break
+        time.sleep(0.05)
+        info = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+    assert info["status"] == "Failed"
+    assert "within one hour" in info["errorInformation"]["message"]
