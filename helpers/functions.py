@@ -109,3 +109,24 @@ def lambda_appspec(function: str, alias: str, current: str, target: str,
 def appspec_revision(text: str) -> dict[str, Any]:
     """A RevisionLocation carrying an AppSpec inline (``AppSpecContent``)."""
     return {"revisionType": "AppSpecContent", "appSpecContent": {"content": text}}
+
+
+def watch_alias(awslambda: Any, codedeploy: Any, deployment_id: str, function: str, alias: str,
+                target_version: str, now: Any, poll: float = 1.0,
+                timeout: float = 3600) -> list[tuple[Any, float]]:
+    """Watch a deployment live; return ``[(time, percent on the target version)]`` samples.
+
+    For :func:`helpers.frames.traffic_frame`'s ``observed`` argument, at a finite time scale
+    (under ``max`` a deployment is over before the first sample). ``now()`` gives the time of a
+    sample: ``wb.clock.now`` offline (virtual time), ``datetime.now(UTC)`` in a sandbox.
+    """
+    samples: list[tuple[Any, float]] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]["status"]
+        share = alias_weights(awslambda, function, alias).get(target_version, 0.0)
+        samples.append((now(), round(share * 100, 2)))
+        if status in ("Succeeded", "Failed", "Stopped"):
+            break
+        time.sleep(poll)
+    return samples

@@ -68,15 +68,20 @@ def run_events(wf: DeploymentWorkflow, target: Target, steps: dict[str, Any],
     ``(ok, message)`` (events without a step succeed at once). ``on_success()`` (a generator
     factory) runs after the last event. Finishes the deployment."""
     engine, d = wf.engine, wf.deployment
-    target.status, target.updated = "InProgress", engine.now()
+
+    def now() -> Any:
+        # The process's own clock: at a finite scale engine.now() runs ahead of it by the wall
+        # time since the last step, and event times must match the traffic schedule exactly.
+        return engine.to_datetime(engine.env.now)
+    target.status, target.updated = "InProgress", now()
     for event in target.events:
         if d.stop_requested:
             break
-        event.status, event.start = "InProgress", engine.now()
-        target.updated = engine.now()
+        event.status, event.start = "InProgress", now()
+        target.updated = now()
         step = steps.get(event.name)
         ok, message = (yield from step()) if step else (True, "")
-        event.end, target.updated = engine.now(), engine.now()
+        event.end, target.updated = now(), now()
         if ok is None:  # stopped while the step waited
             event.status = "Failed"
             event.diagnostics = {"errorCode": "UnknownError", "scriptName": "",

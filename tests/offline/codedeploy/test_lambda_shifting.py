@@ -78,3 +78,31 @@ def test_custom_canary_takes_its_interval_at_max(aws, role_arn):
     shift = events["AllowTraffic"]
     assert (shift["endTime"] - shift["startTime"]).total_seconds() == 7 * 60
     assert _weight(aws) == ("2", 0.0)
+
+
+def test_weights_watched_live_overlay_the_schedule(aws, role_arn, ep):
+    """At a finite scale, watch_alias samples rising weights that traffic_frame overlays."""
+    from helpers import frames, functions
+
+    lambdas.function(aws)
+    lambdas.group(aws, role_arn, config="CodeDeployDefault.LambdaLinear10PercentEvery1Minute")
+    ep.engine.set_scale(120)  # a virtual minute every half wall second
+    codedeploy = aws("codedeploy")
+    deployment_id = codedeploy.create_deployment(
+        applicationName="fn-app", deploymentGroupName="fn-group",
+        revision=lambdas.revision(lambdas.appspec()))["deploymentId"]
+    seen = functions.watch_alias(aws("lambda"), codedeploy, deployment_id, "api", "live", "2",
+                                 now=ep.engine.now, poll=0.1)
+    weights = [w for _, w in seen]
+    assert weights == sorted(weights)
+    assert weights[-1] == 100.0
+    assert len({w for w in weights if 0 < w < 100}) >= 3
+    config = codedeploy.get_deployment_config(
+        deploymentConfigName="CodeDeployDefault.LambdaLinear10PercentEvery1Minute")[
+        "deploymentConfigInfo"]
+    info = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+    targets = [codedeploy.get_deployment_target(deploymentId=deployment_id, targetId="api:live")[
+        "deploymentTarget"]]
+    frame = frames.traffic_frame_from(info, config, targets, observed=seen)
+    assert (frame["source"] == "observed").sum() == len(seen)
+    assert frame[frame["source"] == "schedule"]["weight"].max() == 100.0
