@@ -129,3 +129,33 @@ def test_alarms_do_not_spin_the_clock_while_a_hook_waits(aws, role_arn, ep):
     status = ep.engine.status()
     assert status["idle"] is True
     assert status["seconds"] <= 2 * 60  # one poll interval at most, then it waits
+
+
+def test_stop_by_request_at_a_finite_scale(aws, role_arn, ep):
+    """At a finite scale, stop_deployment mid-shift (autoRollbackEnabled) rolls the alias back."""
+    import time
+
+    _good_then(aws, role_arn, config="CodeDeployDefault.LambdaLinear10PercentEvery1Minute")
+    ep.engine.set_scale(60)  # a virtual minute per wall second
+    codedeploy = aws("codedeploy")
+    deployment_id = codedeploy.create_deployment(
+        applicationName="fn-app", deploymentGroupName="fn-group",
+        revision=lambdas.revision(lambdas.appspec("2", "3")))["deploymentId"]
+    for _ in range(600):  # until some traffic moved; a bounded poll, no time limit asserted
+        if _alias(aws)[1].get("3", 0) >= 0.2:
+            break
+        time.sleep(0.05)
+    answer = codedeploy.stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=True)
+    assert answer["status"] in ("Pending", "Succeeded")
+    info = _get(aws, deployment_id)
+    for _ in range(600):
+        if "rollbackDeploymentId" in info.get("rollbackInfo", {}):
+            rollback = _get(aws, info["rollbackInfo"]["rollbackDeploymentId"])
+            if rollback["status"] == "Succeeded":
+                break
+        time.sleep(0.05)
+        info = _get(aws, deployment_id)
+    assert info["status"] == "Stopped"
+    assert info["errorInformation"]["code"] == "MANUAL_STOP"
+    assert rollback["status"] == "Succeeded"
+    assert _alias(aws) == ("2", {})
