@@ -26,6 +26,7 @@ from helpers.offline.codedeploy.lambda_strategy import (
     wait_or_stop,
 )
 from helpers.offline.codedeploy.workflow import DeploymentWorkflow, strategy
+from helpers.offline.engine import HoldExpired
 from helpers.specs import appspec_compute
 from helpers.specs.appspec import AppSpecError
 
@@ -101,7 +102,8 @@ class EcsDeployment:
         steps["Install"] = lambda: self._install(spec)
         steps["AllowTestTraffic"] = self._test_traffic
         steps["AllowTraffic"] = self._shift
-        yield from run_events(wf, self.target, steps, on_success=self._retire_original)
+        yield from run_events(wf, self.target, steps, on_success=self._retire_original,
+                              pauses={"BeforeAllowTraffic": self._ready_wait})
 
     # -- steps -----------------------------------------------------------------------------------
 
@@ -145,6 +147,32 @@ class EcsDeployment:
             log.info("deployment %s: %s at %d%% on the replacement", d.deployment_id,
                      self.target.target_id, percent)
         return True, ""
+
+    def _ready_wait(self) -> Generator:
+        """``deploymentReadyOption`` STOP_DEPLOYMENT: after the test traffic hooks, wait
+        ``Ready`` for ``continue_deployment(READY_WAIT)``; nobody in time → Stopped (§A.7)."""
+        wf, d = self.wf, self.d
+        ready = ((wf.group.get("blueGreenDeploymentConfiguration") or {}).get(
+            "deploymentReadyOption") or {})
+        if ready.get("actionOnTimeout") != "STOP_DEPLOYMENT":
+            return True
+        d.status, self.target.status = "Ready", "Ready"
+        wf.publish_deployment("READY")
+        minutes = float(ready.get("waitTimeInMinutes") or 0)
+        hold = self.engine.hold(f"codedeploy {d.deployment_id}: waiting for continue_deployment",
+                                timeout=60.0 * minutes)
+        d.waits["ready"] = hold
+        try:
+            yield hold.event
+        except HoldExpired:
+            self.target.status = "Failed"
+            wf.finish("Stopped", "TIMEOUT", "Nobody continued the deployment within "
+                                            f"{ready.get('waitTimeInMinutes')} minutes.")
+            return False
+        finally:
+            d.waits.pop("ready", None)
+        d.status, self.target.status = "InProgress", "InProgress"
+        return True
 
     def _retire_original(self) -> Generator:
         """The replacement becomes primary; after the termination wait the original goes."""

@@ -106,11 +106,14 @@ def pending(deployment: Any) -> HookExecution | None:
 
 
 def stop_waiting(engine: Any, deployment: Any) -> None:
-    """A stop (by request or alarm) ends the hooks still waiting for a report (engine thread)."""
+    """A stop (by request or alarm) ends the hooks still waiting for a report, and an ECS
+    deployment's Ready wait (engine thread)."""
     for record in (deployment.waits.get("hooks") or {}).values():
         if record.status == "Pending":
             record.status = "Stopped"
             engine.release(record.hold, "Stopped")
+    if deployment.compute_platform == "ECS" and deployment.waits.get("ready") is not None:
+        engine.release(deployment.waits["ready"], "Stopped")
 
 
 class HooksApi:

@@ -63,10 +63,11 @@ def load_spec(wf: DeploymentWorkflow, platform: str) -> Any:
 
 
 def run_events(wf: DeploymentWorkflow, target: Target, steps: dict[str, Any],
-               on_success: Any = None) -> Generator:
+               on_success: Any = None, pauses: dict[str, Any] | None = None) -> Generator:
     """Run ``target``'s events in order; ``steps[name]`` is a generator factory returning
-    ``(ok, message)`` (events without a step succeed at once). ``on_success()`` (a generator
-    factory) runs after the last event. Finishes the deployment."""
+    ``(ok, message)`` (events without a step succeed at once). ``pauses[name]()`` runs before
+    that event and returns False when the deployment ended meanwhile. ``on_success()`` (a
+    generator factory) runs after the last event. Finishes the deployment."""
     engine, d = wf.engine, wf.deployment
 
     def now() -> Any:
@@ -76,6 +77,11 @@ def run_events(wf: DeploymentWorkflow, target: Target, steps: dict[str, Any],
     target.status, target.updated = "InProgress", now()
     for event in target.events:
         if d.stop_requested:
+            break
+        pause = (pauses or {}).get(event.name)
+        if pause is not None and not (yield from pause()):
+            return
+        if d.stop_requested:  # stopped during the pause
             break
         event.status, event.start = "InProgress", now()
         target.updated = now()

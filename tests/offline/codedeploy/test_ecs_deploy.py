@@ -90,3 +90,56 @@ def test_service_without_code_deploy_controller(aws, role_arn):
     info = ecsfix.deploy(aws, ecsfix.appspec(ecsfix.task_definition(aws, "nginx:2")))
     assert info["status"] == "Failed"
     assert info["errorInformation"]["code"] == "INVALID_ECS_SERVICE"
+
+
+def test_ready_wait_before_production_traffic(aws, role_arn, ep):
+    """STOP_DEPLOYMENT: Ready after the test traffic; continue_deployment shifts production."""
+    st = ecsfix.stack(aws)
+    ecsfix.group(aws, role_arn, st, wait=0)
+    codedeploy = aws("codedeploy")
+    codedeploy.update_deployment_group(
+        applicationName="svc-app", currentDeploymentGroupName="svc-group",
+        blueGreenDeploymentConfiguration={
+            "deploymentReadyOption": {"actionOnTimeout": "STOP_DEPLOYMENT",
+                                      "waitTimeInMinutes": 30},
+            "terminateBlueInstancesOnDeploymentSuccess": {"action": "TERMINATE",
+                                                          "terminationWaitTimeInMinutes": 0}})
+    info = ecsfix.deploy(aws, ecsfix.appspec(ecsfix.task_definition(aws, "nginx:2")))
+    assert info["status"] == "Ready"
+    assert ecsfix.weights(aws, st.test) == {st.green: 100}
+    assert ecsfix.weights(aws, st.prod) == {st.blue: 100}
+    codedeploy.continue_deployment(deploymentId=info["deploymentId"],
+                                   deploymentWaitType="READY_WAIT")
+    info = codedeploy.get_deployment(deploymentId=info["deploymentId"])["deploymentInfo"]
+    assert info["status"] == "Succeeded"
+    assert ecsfix.weights(aws, st.prod) == {st.green: 100}
+    # Nobody continues the next one: after 30 minutes it is Stopped.
+    again = ecsfix.deploy(aws, ecsfix.appspec(ecsfix.task_definition(aws, "nginx:3")))
+    assert again["status"] == "Ready"
+    ep.engine.advance(30 * 60)
+    again = codedeploy.get_deployment(deploymentId=again["deploymentId"])["deploymentInfo"]
+    assert again["status"] == "Stopped"
+    assert again["errorInformation"]["code"] == "TIMEOUT"
+
+
+def test_stop_while_ready(aws, role_arn):
+    """stop_deployment on a Ready ECS deployment stops it at once; production is untouched."""
+    st = ecsfix.stack(aws)
+    ecsfix.group(aws, role_arn, st, wait=0)
+    codedeploy = aws("codedeploy")
+    codedeploy.update_deployment_group(
+        applicationName="svc-app", currentDeploymentGroupName="svc-group",
+        blueGreenDeploymentConfiguration={
+            "deploymentReadyOption": {"actionOnTimeout": "STOP_DEPLOYMENT",
+                                      "waitTimeInMinutes": 30}})
+    info = ecsfix.deploy(aws, ecsfix.appspec(ecsfix.task_definition(aws, "nginx:2")))
+    assert info["status"] == "Ready"
+    codedeploy.stop_deployment(deploymentId=info["deploymentId"])
+    info = codedeploy.get_deployment(deploymentId=info["deploymentId"])["deploymentInfo"]
+    assert info["status"] == "Stopped"
+    assert info["errorInformation"]["code"] == "MANUAL_STOP"
+    assert ecsfix.weights(aws, st.prod) == {st.blue: 100}
+    events = {e["lifecycleEventName"]: e["status"] for e in
+              ecsfix.target(aws, info["deploymentId"])["ecsTarget"]["lifecycleEvents"]}
+    assert events["AfterAllowTestTraffic"] == "Succeeded"
+    assert events["BeforeAllowTraffic"] == "Skipped"
