@@ -70,6 +70,9 @@ def test_launch_fleet_named_zones_and_errors(aws):
     ec2, iam = aws("ec2"), aws("iam")
     made = fleet.launch_fleet(ec2, iam, "f", 2, TAGS, azs=["us-east-1d"])
     assert set(made.zones.values()) == {"us-east-1d"}
+    two = fleet.launch_fleet(ec2, iam, "two", 5, TAGS, azs=2)
+    assert {z: len(ids) for z, ids in two.by_zone().items()} == {"us-east-1a": 3,
+                                                                 "us-east-1b": 2}
     with pytest.raises(fleet.FleetError, match="choose among"):
         fleet.launch_fleet(ec2, iam, "g", 2, TAGS, azs=["mars-1a"])
     with pytest.raises(fleet.FleetError, match="wb.mode"):
