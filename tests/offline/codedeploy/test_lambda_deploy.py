@@ -83,3 +83,29 @@ def test_missing_version_fails(aws, role_arn):
     assert info["status"] == "Failed"
     assert info["errorInformation"]["code"] == "INVALID_LAMBDA_CONFIGURATION"
     assert aws("lambda").get_alias(FunctionName="api", Name="live")["FunctionVersion"] == "1"
+
+
+def test_appspec_in_a_zip_in_s3(aws, role_arn):
+    """An S3 zip revision with appspec.yaml at its root; a zip without one fails clearly."""
+    import io
+    import zipfile
+
+    lambdas.function(aws)
+    lambdas.group(aws, role_arn)
+    s3, codedeploy = aws("s3"), aws("codedeploy")
+    s3.create_bucket(Bucket="specs")
+    for key, name in (("good.zip", "appspec.yaml"), ("bad.zip", "other.yaml")):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as archive:
+            archive.writestr(name, lambdas.appspec())
+        s3.put_object(Bucket="specs", Key=key, Body=buf.getvalue())
+    infos = {}
+    for key in ("good.zip", "bad.zip"):
+        deployment_id = codedeploy.create_deployment(
+            applicationName="fn-app", deploymentGroupName="fn-group",
+            revision={"revisionType": "S3", "s3Location": {"bucket": "specs", "key": key,
+                                                           "bundleType": "zip"}})["deploymentId"]
+        infos[key] = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+    assert infos["good.zip"]["status"] == "Succeeded"
+    assert infos["bad.zip"]["status"] == "Failed"
+    assert "no appspec.yaml at its root" in infos["bad.zip"]["errorInformation"]["message"]
