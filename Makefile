@@ -26,7 +26,7 @@ lab: setup
 test: lint unit nbval
 
 lint: setup
-	$(BIN)/ruff check helpers tests benchmarks
+	$(BIN)/ruff check helpers tests benchmarks conftest.py
 
 # pytest exits 5 when it collects no tests: that is not a failure of the suite.
 unit: setup
