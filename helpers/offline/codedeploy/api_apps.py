@@ -175,8 +175,11 @@ class ApplicationsApi:
             "triggerConfigurations": [],
             "alarmConfiguration": {"enabled": False, "ignorePollAlarmFailure": False,
                                    "alarms": []},
+            # Lambda and ECS deployments are always blue/green with traffic control (§A.1).
             "deploymentStyle": {"deploymentType": "IN_PLACE",
-                                "deploymentOption": "WITHOUT_TRAFFIC_CONTROL"},
+                                "deploymentOption": "WITHOUT_TRAFFIC_CONTROL"}
+            if platform == "Server" else {"deploymentType": "BLUE_GREEN",
+                                          "deploymentOption": "WITH_TRAFFIC_CONTROL"},
             "outdatedInstancesStrategy": "UPDATE", "computePlatform": platform,
             "terminationHookEnabled": False,
         }

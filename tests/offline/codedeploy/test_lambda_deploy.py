@@ -109,3 +109,16 @@ def test_appspec_in_a_zip_in_s3(aws, role_arn):
     assert infos["good.zip"]["status"] == "Succeeded"
     assert infos["bad.zip"]["status"] == "Failed"
     assert "no appspec.yaml at its root" in infos["bad.zip"]["errorInformation"]["message"]
+
+
+def test_lambda_group_defaults_to_blue_green(aws, role_arn):
+    """A Lambda group created without deploymentStyle reports BLUE_GREEN with traffic control."""
+    codedeploy = aws("codedeploy")
+    codedeploy.create_application(applicationName="plain", computePlatform="Lambda")
+    codedeploy.create_deployment_group(applicationName="plain", deploymentGroupName="g",
+                                       serviceRoleArn=role_arn)
+    group = codedeploy.get_deployment_group(applicationName="plain",
+                                            deploymentGroupName="g")["deploymentGroupInfo"]
+    assert group["deploymentStyle"] == {"deploymentType": "BLUE_GREEN",
+                                        "deploymentOption": "WITH_TRAFFIC_CONTROL"}
+    assert group["deploymentConfigName"] == "CodeDeployDefault.LambdaAllAtOnce"
