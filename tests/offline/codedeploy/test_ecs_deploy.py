@@ -143,3 +143,21 @@ def test_stop_while_ready(aws, role_arn):
               ecsfix.target(aws, info["deploymentId"])["ecsTarget"]["lifecycleEvents"]}
     assert events["AfterAllowTestTraffic"] == "Succeeded"
     assert events["BeforeAllowTraffic"] == "Skipped"
+
+
+def test_hook_failure_fault_on_an_ecs_hook(aws, role_arn, ep):
+    """A hook-failure fault on AfterInstall for target c:s fails the deployment there."""
+    st = ecsfix.stack(aws)
+    ecsfix.group(aws, role_arn, st)
+    ok = lambdas.hook(aws, "CodeDeployHook_after_install")
+    ep.faults.add({"kind": "hook-failure", "hook": "AfterInstall", "target_id": "c:s"})
+    info = ecsfix.deploy(aws, ecsfix.appspec(ecsfix.task_definition(aws, "nginx:2"),
+                                             {"AfterInstall": ok}))
+    assert info["status"] == "Failed"
+    assert "hook-failure fault" in info["errorInformation"]["message"]
+    events = {e["lifecycleEventName"]: e["status"] for e in
+              ecsfix.target(aws, info["deploymentId"])["ecsTarget"]["lifecycleEvents"]}
+    assert events["Install"] == "Succeeded"
+    assert events["AfterInstall"] == "Failed"
+    assert events["AllowTestTraffic"] == "Skipped"
+    assert ecsfix.weights(aws, st.test) == {st.blue: 100}
