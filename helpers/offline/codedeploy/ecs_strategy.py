@@ -17,14 +17,14 @@ from typing import Any
 
 from helpers.offline.codedeploy import ecs_resources as res
 from helpers.offline.codedeploy import shifting
-from helpers.offline.codedeploy.deployments import LifecycleEvent, Target
-from helpers.offline.codedeploy.lambda_strategy import (
+from helpers.offline.codedeploy.compute_events import (
     BLUE_GREEN,
     hook_step,
     load_spec,
     run_events,
     wait_or_stop,
 )
+from helpers.offline.codedeploy.deployments import LifecycleEvent, Target
 from helpers.offline.codedeploy.workflow import DeploymentWorkflow, strategy
 from helpers.offline.engine import HoldExpired
 from helpers.specs import appspec_compute
