@@ -7,6 +7,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.cdw-installed
+# Test processes (pytest-xdist); each has its own in-process endpoint.
+TEST_WORKERS ?= 2
 # Notebook folders nbval checks (only those that exist).
 NB_DIRS := $(wildcard notebooks labs/solutions)
 
@@ -30,14 +32,14 @@ lint: setup
 
 # pytest exits 5 when it collects no tests: that is not a failure of the suite.
 unit: setup
-	$(BIN)/python -m pytest -q tests; rc=$$?; \
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile tests; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; elif [ $$rc -ne 0 ]; then exit $$rc; fi
 
 # Stored outputs are compared on every run (sanitizer: tests/nbval_sanitize.cfg, port and
 # wall-clock figures only); the root conftest.py sets the deterministic environment.
 nbval: setup
 	@if [ -z "$(NB_DIRS)" ]; then echo "nbval: no notebooks yet"; exit 0; fi; \
-	$(BIN)/python -m pytest -q --nbval $(NB_DIRS); rc=$$?; \
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --nbval $(NB_DIRS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "nbval: no notebooks collected"; elif [ $$rc -ne 0 ]; then exit $$rc; fi
 
 clean:
