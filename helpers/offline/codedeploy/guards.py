@@ -15,6 +15,10 @@ log = logging.getLogger(__name__)
 
 #: How often alarms are read while a deployment runs (virtual seconds; AWS does not say).
 ALARM_POLL = 60.0
+#: Polls happen this long after each whole minute of the deployment, so a fault or a caller that
+#: sets an alarm at a whole minute is always seen by that minute's poll (never a race between two
+#: pieces of real work at the same virtual instant).
+ALARM_OFFSET = 0.5
 
 
 def alarm_config(wf: Any) -> dict[str, Any] | None:
@@ -43,6 +47,7 @@ def watch_alarms(wf: Any, config: dict[str, Any]) -> Generator:
         states = {a["AlarmName"]: a["StateValue"] for a in found}
         return ([n for n in names if states.get(n) == "ALARM"],
                 [n for n in names if n not in states])
+    yield engine.env.timeout(ALARM_OFFSET)
     while d.status not in FINAL:
         if d.status == "Ready" and "ready" in d.waits:
             # Nothing shifts while waiting for continue_deployment; look again afterwards.
