@@ -137,12 +137,18 @@ class InstanceLifecycle:
             if not spec.files and not previous:
                 yield self.engine.env.timeout(Timing.INSTALL)
                 ctx["cleanup"] = []
-                return ""
-            root = Path(host["dir"]) / "root"
-            root.mkdir(parents=True, exist_ok=True)
-            ctx["cleanup"] = yield from run_work(
-                lambda: agent.install(spec, archive, root, previous, d.file_exists_behavior),
-                modelled=Timing.INSTALL)
+            else:
+                root = Path(host["dir"]) / "root"
+                root.mkdir(parents=True, exist_ok=True)
+                ctx["cleanup"] = yield from run_work(
+                    lambda: agent.install(spec, archive, root, previous, d.file_exists_behavior),
+                    modelled=Timing.INSTALL)
+            # Like the agent (it writes <group id>-cleanup and <group id>_last_successful_install
+            # right after Install), this revision is now the instance's last installed one: the
+            # next Install removes its files, and the next ApplicationStop / BlockTraffic hooks
+            # run its scripts, even if a later event of this deployment fails.
+            host[d.group_id] = {"healthy": True, "revision": d.revision, "archive": archive,
+                                "spec": spec, "cleanup": ctx["cleanup"]}
             return ""
         if name in ("BlockTraffic", "AllowTraffic"):
             yield from self.lb.step(self.engine, name, target)

@@ -1,20 +1,18 @@
-"""Emulator behaviours found wrong while building notebooks 05/06/10 (owned by helpers/offline/
-codedeploy/; kept here as strict xfails so the fix turns them green and then fails loudly)."""
+"""The agent's record of the last *installed* revision (written right after Install).
+
+The agent writes ``<group id>-cleanup`` and ``<group id>_last_successful_install`` as soon as
+Install succeeds (aws-codedeploy-agent installer.rb / command_executor.rb), so a deployment that
+fails later (say in ValidateService) still counts: the next Install removes its files, and the next
+ApplicationStop runs its scripts. aws-semantics §A.4.1 says "last successfully deployed revision";
+the agent's code refines that, and the emulator follows the agent.
+"""
 
 from __future__ import annotations
-
-import pytest
 
 from tests.codedeploy_setup import FAILING_VALIDATE, setup
 from tests.offline.codedeploy import fleet as cd
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "emulator bug: Install's cleanup list is kept only when the whole instance succeeds. The "
-    "agent writes <group id>-cleanup at every Install (installer.rb), so files installed by a "
-    "deployment that failed later (e.g. in ValidateService) are removed by the next Install; "
-    "offline the next deployment fails Install with 'a specified file already exists' under "
-    "the default DISALLOW, which also breaks redeploys and rollbacks after a failed health check"))
 def test_redeploy_after_validate_service_failure_replaces_the_files(aws):
     """Install succeeded, ValidateService failed; the next deployment (DISALLOW) succeeds."""
     setup(aws, count=1)
@@ -37,13 +35,6 @@ def _stop_revision(aws, version: str, validate: str) -> dict:
     return cd.revision(aws, files, key=f"{version}.zip")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "emulator differs from the agent: ApplicationStop runs the scripts of the last revision whose "
-    "*Install* succeeded on the instance (the agent writes <group id>_last_successful_install "
-    "right after Install, command_executor.rb), not the last revision whose whole deployment "
-    "succeeded; after a ValidateService failure the next ApplicationStop runs the failed "
-    "revision's stop script. aws-semantics §A.4.1 words it 'last successfully deployed "
-    "revision', which the agent's code refines"))
 def test_application_stop_uses_the_last_installed_revision(aws):
     """v1 ok; v2 installs then fails ValidateService; v3's ApplicationStop runs v2's stop.sh."""
     setup(aws, count=1)
