@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 MODES = ("offline", "sandbox")
 OFFLINE_REGION = "us-east-1"
 #: Fake credentials for the offline endpoint; they identify no one and open nothing.
-OFFLINE_ACCESS_KEY = "AKIACDWOFFLINE000000"
+OFFLINE_ACCESS_KEY = "CDWOFFLINE0000000000"
 OFFLINE_SECRET_KEY = "cdw-offline-secret"
 #: Environment variables that carry an identity or point a client elsewhere: removed offline.
 _SCRUBBED_PREFIXES = ("AWS_", "BOTO_", "BOTOCORE_")

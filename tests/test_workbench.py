@@ -76,7 +76,7 @@ _REAL_SESSION = boto3.Session
 @pytest.fixture
 def sandbox(monkeypatch: pytest.MonkeyPatch) -> Any:
     """Sandbox mode with fake credentials in the environment and STS stubbed."""
-    os.environ.update({"CDW_MODE": "sandbox", "AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKEFAKE",
+    os.environ.update({"CDW_MODE": "sandbox", "AWS_ACCESS_KEY_ID": "FAKEKEYFAKEKEYFAKE00",
                        "AWS_SECRET_ACCESS_KEY": "fake", "AWS_CONFIG_FILE": os.devnull,
                        "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "CDW_REGION": "eu-west-1"})
     for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "AWS_REGION"):
@@ -160,7 +160,7 @@ def test_sandbox_is_never_implicit(sandbox: Any, value: str) -> None:
 
 def test_default_mode_is_offline_even_with_credentials(attached: Any) -> None:
     """Unset CDW_MODE with real-looking credentials and an allow-list still means offline."""
-    os.environ.update({"AWS_ACCESS_KEY_ID": "AKIAREALREALREALREAL", "AWS_SECRET_ACCESS_KEY": "x",
+    os.environ.update({"AWS_ACCESS_KEY_ID": "LEARNERREALKEY000000", "AWS_SECRET_ACCESS_KEY": "x",
                        "CDW_SANDBOX_ACCOUNTS": "111122223333", "CDW_REGION": "eu-west-1"})
     wb = workbench.start()
     assert (wb.mode, wb.account, wb.region) == ("offline", "123456789012", "us-east-1")
@@ -207,7 +207,7 @@ def test_in_kernel_endpoint_is_started_once(monkeypatch: pytest.MonkeyPatch) -> 
 def test_offline_scrubs_real_credentials(attached: Any) -> None:
     """The learner's profile, session token and keys are removed; nothing real can be found."""
     os.environ.update({"AWS_PROFILE": "production", "AWS_SESSION_TOKEN": "real-token",
-                       "AWS_ACCESS_KEY_ID": "AKIAREALREALREALREAL",
+                       "AWS_ACCESS_KEY_ID": "LEARNERREALKEY000000",
                        "AWS_SECRET_ACCESS_KEY": "real-secret", "AWS_ROLE_ARN": "arn:x"})
     wb = workbench.start()
     for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN"):

@@ -52,7 +52,7 @@ def test_environment_is_the_functions_and_the_jobs_never_the_callers(ep, aws, mo
                      Environment={"Variables": {"GREETING": "hello"}})
     monkeypatch.setenv("AWS_PROFILE", "learner-real-profile")
     monkeypatch.setenv("AWS_SESSION_TOKEN", "learner-real-token")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIALEARNERREALKEY00")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "LEARNERREALKEY000001")
     env = lambda_runtime.invoke(ep, "echo", {}).payload["env"]
     assert env["GREETING"] == "hello"
     assert env["AWS_ACCESS_KEY_ID"].startswith("CDWJOB")
