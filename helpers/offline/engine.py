@@ -72,7 +72,6 @@ class _Job:
     done: simpy.Event
     result: Any = None
     error: BaseException | None = None
-    finished: bool = False
 
 
 class Engine:
@@ -353,7 +352,6 @@ class Engine:
     def _complete(self, job: _Job) -> None:
         if job.generation != self._generation:
             return  # started before a reset: its process and clock are gone
-        job.finished = True
         self._inflight -= 1
         if self.scale != MAX:
             self._jobs.pop(job.seq, None)

@@ -66,15 +66,21 @@ def load(path: str | Path) -> AppSpec:
     return loads(path.read_text(), path.name)
 
 
-def loads(text: str, name: str = "appspec.yml") -> AppSpec:
-    """Validate AppSpec text; return the parsed AppSpec or raise :class:`AppSpecError`."""
+def load_yaml(text: str, name: str, what: str = "YAML",
+              fix: str = "check the indentation (spaces, not tabs)") -> Any:
+    """Parse AppSpec text (YAML, of which JSON is a subset); a syntax error becomes an
+    :class:`AppSpecError` naming the file, the line and column, and ``fix``."""
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise AppSpecError(f"{name}: not valid YAML{where} — check the indentation "
-                           "(spaces, not tabs).") from None
+        raise AppSpecError(f"{name}: not valid {what}{where} — {fix}.") from None
+
+
+def loads(text: str, name: str = "appspec.yml") -> AppSpec:
+    """Validate AppSpec text; return the parsed AppSpec or raise :class:`AppSpecError`."""
+    data = load_yaml(text, name)
     if not data:
         raise AppSpecError(f"{name}: the file is empty — it needs at least 'version: 0.0' and "
                            "'os: linux'.")

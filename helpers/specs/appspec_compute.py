@@ -14,9 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
-from helpers.specs.appspec import AppSpecError
+from helpers.specs.appspec import AppSpecError, load_yaml
 
 #: Hooks each platform lets an AppSpec name, in run order (§A.4.3, §A.4.4).
 LAMBDA_HOOKS = ("BeforeAllowTraffic", "AfterAllowTraffic")
@@ -59,13 +57,8 @@ def _get(data: dict[str, Any], key: str) -> Any:
 
 def loads(text: str, platform: str, name: str = "appspec.yaml") -> LambdaSpec | EcsSpec:
     """Validate Lambda (``platform="Lambda"``) or ECS AppSpec text; return the parsed spec."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise AppSpecError(f"{name}: not valid YAML or JSON{where} — check the indentation "
-                           "(spaces, not tabs) and the brackets.") from None
+    data = load_yaml(text, name, "YAML or JSON",
+                     "check the indentation (spaces, not tabs) and the brackets")
     if not isinstance(data, dict) or not data:
         raise AppSpecError(f"{name}: the AppSpec must be a mapping with version, Resources and "
                            "(optionally) Hooks.")
